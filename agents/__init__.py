@@ -1,0 +1,1 @@
+"""The agents: writer, director, cinematographer, editor, critics, showrunner."""

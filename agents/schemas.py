@@ -1,0 +1,204 @@
+"""The drama artifacts: the payloads agents write into plan nodes.
+
+These are the typed boundary between agents. Field descriptions are sent to the
+model inside the JSON schema, so they are written as instructions.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Lang = Literal["en", "zh"]
+TimeOfDay = Literal["DAY", "NIGHT", "DAWN", "DUSK"]
+ShotSize = Literal["ECU", "CU", "MCU", "MS", "WS", "EWS"]
+Angle = Literal["eye level", "high", "low", "overhead", "dutch"]
+Move = Literal["static", "push in", "pull out", "pan", "tilt", "handheld"]
+Transition = Literal["cut", "dissolve", "fade"]
+ScreenPosition = Literal["left", "center", "right"]
+
+
+def slugify(name: str) -> str:
+    """A readable id fragment; keeps CJK characters, drops punctuation."""
+    slug = re.sub(r"[^\w]+", "-", name.strip().lower(), flags=re.UNICODE).strip("-_")
+    return slug or "x"
+
+
+# --- the series bible -------------------------------------------------------
+
+
+class Character(BaseModel):
+    name: str = Field(description="Full name as it appears in dialogue cues")
+    age: int = Field(description="Age in years")
+    gender: Literal["female", "male", "other"]
+    role: str = Field(description="Role in the story, e.g. protagonist, rival")
+    want: str = Field(description="What the character wants")
+    flaw: str = Field(description="The flaw that gets in the way")
+    secret: str = Field(description="What the character hides")
+    look: str = Field(description="Fixed visual words reused in every shot: face, hair, clothes")
+    voice: str = Field(description="How the character speaks")
+
+
+class Location(BaseModel):
+    name: str
+    look: str = Field(description="Visual words for the place: materials, colours, light")
+
+
+class Bible(BaseModel):
+    title: str
+    logline: str
+    genre: str
+    tone: str
+    characters: list[Character] = Field(min_length=2, max_length=6)
+    locations: list[Location] = Field(min_length=1, max_length=6)
+    arc: str = Field(description="The series arc from first episode to last")
+
+
+# --- episode outlines ---------------------------------------------------------
+
+
+class SceneBeat(BaseModel):
+    location: str = Field(description="One of the bible's location names")
+    interior: bool = Field(description="True for INT, false for EXT")
+    time_of_day: TimeOfDay
+    characters: list[str] = Field(description="Bible names of the characters in the scene")
+    beat: str = Field(description="What happens in the scene, one or two sentences")
+    turn: str = Field(description="What changes by the scene's end (the cause of any shift)")
+    target_emotion: str = Field(description="Dominant emotion the audience should feel")
+    target_valence: float = Field(description="Target emotional valence, from -1 to 1")
+
+
+class Outline(BaseModel):
+    title: str
+    hook: str = Field(description="What grabs the viewer in the first 3 seconds")
+    cliffhanger: str = Field(description="The unresolved moment that ends the episode")
+    scenes: list[SceneBeat] = Field(min_length=1, max_length=6)
+
+
+# --- scenes and the state ledger ---------------------------------------------
+
+
+class DialogueLine(BaseModel):
+    speaker: str = Field(description="A bible character name")
+    parenthetical: str = Field(default="", description="Short acting note, may be empty")
+    text: str
+    emotion: str = Field(description="One word emotion label, e.g. angry, tender, afraid")
+
+
+class Feeling(BaseModel):
+    label: str
+    valence: float = Field(description="-1 (negative) to 1 (positive)")
+    intensity: float = Field(description="0 (calm) to 1 (overwhelming)")
+
+
+class CharacterState(BaseModel):
+    name: str
+    knows: list[str] = Field(default_factory=list, description="Facts known at scene end")
+    learns: list[str] = Field(default_factory=list, description="Facts first learned here")
+    holds: list[str] = Field(default_factory=list, description="Props held at scene end")
+    wants: str = ""
+    feels: Feeling
+    status: Literal["alive", "hurt", "dead"] = "alive"
+
+
+class Ledger(BaseModel):
+    present: list[str] = Field(description="Names of everyone present in the scene")
+    location: str
+    day: int = Field(description="In-story day number, starting at 1")
+    hour: int = Field(description="In-story hour, 0 to 23")
+    characters: list[CharacterState]
+    props_used: list[str] = Field(default_factory=list)
+    setups_opened: list[str] = Field(default_factory=list)
+    setups_paid: list[str] = Field(default_factory=list)
+
+
+class Scene(BaseModel):
+    interior: bool
+    location: str
+    time_of_day: TimeOfDay
+    action: str = Field(description="What we see, present tense, two to four sentences")
+    lines: list[DialogueLine] = Field(min_length=1, max_length=12)
+    cause: str = Field(default="", description="The event that causes any emotional change")
+    ledger: Ledger
+
+    @property
+    def heading(self) -> str:
+        return f"{'INT' if self.interior else 'EXT'}. {self.location.upper()} - {self.time_of_day}"
+
+
+# --- shots -------------------------------------------------------------------
+
+
+class OnScreen(BaseModel):
+    name: str
+    position: ScreenPosition
+
+
+class Shot(BaseModel):
+    size: ShotSize
+    angle: Angle
+    move: Move
+    lens_mm: int = Field(description="Focal length in mm, 14 to 135")
+    duration: float = Field(description="Seconds, 1.5 to 6")
+    characters: list[OnScreen]
+    description: str = Field(description="What the frame shows")
+    performance: str = Field(description="Note to the actors")
+    emotion: str = Field(description="Emotional intent of the shot")
+    lines: list[int] = Field(default_factory=list, description="1-based dialogue line numbers")
+    transition: Transition = "cut"
+
+
+class ShotList(BaseModel):
+    shots: list[Shot] = Field(min_length=1, max_length=16)
+
+
+# --- critique ----------------------------------------------------------------
+
+IssueKind = Literal[
+    # found by code checks
+    "absent_actor",  # a dead or absent character acts or speaks
+    "knowledge_order",  # knows a fact before the scene where they learn it
+    "prop_not_held",
+    "unknown_name",
+    "time_backwards",
+    "setup_unpaid",
+    "missing_hook",
+    "missing_cliffhanger",
+    "emotion_jump",
+    "sentiment_mismatch",
+    "near_duplicate",
+    "wrong_language",
+    # raised by model critics
+    "motivation",
+    "tone",
+    "character_voice",
+    "plot_hole",
+    "emotion_unbelievable",
+]
+
+
+class Issue(BaseModel):
+    node: str = Field(description="Plan node id, e.g. scene:1.2")
+    kind: IssueKind
+    severity: Literal["low", "medium", "high"]
+    evidence: str = Field(description="A quote copied verbatim from the artifact")
+    fix: str = Field(description="A concrete suggested fix")
+    source: Literal["code", "critic"] = "code"
+
+
+class EpisodeView(BaseModel):
+    """One episode as the checks see it: its outline and its scenes in order."""
+
+    number: int
+    outline: Outline
+    scenes: dict[str, Scene] = Field(description="scene node id -> scene, in story order")
+
+
+class StoryView(BaseModel):
+    """The whole series for series-wide checks (setups, knowledge, time)."""
+
+    lang: Lang
+    bible: Bible
+    episodes: list[EpisodeView]

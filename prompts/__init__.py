@@ -1,0 +1,49 @@
+"""Prompt templates, one file per role and task, loaded as package data.
+
+Syntax: `string.Template` ($name); a file has a `[system]` and a `[user]`
+section. A missing variable is an error, never an empty hole in a prompt.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from importlib import resources
+
+from reelwright.jsonio import stable_hash
+
+
+class PromptError(KeyError):
+    """A template asked for a variable nobody gave it, or does not exist."""
+
+
+@lru_cache(maxsize=64)
+def load(name: str) -> tuple[str, str]:
+    """The (system, user) templates of a prompt file."""
+    try:
+        text = resources.files(__name__).joinpath(f"{name}.txt").read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PromptError(f"no prompt file {name}.txt") from exc
+    if "[system]" not in text or "[user]" not in text:
+        raise PromptError(f"{name}.txt needs a [system] and a [user] section")
+    system = text.split("[system]", 1)[1].split("[user]", 1)[0].strip()
+    user = text.split("[user]", 1)[1].strip()
+    return system, user
+
+
+def render(name: str, **variables: object) -> tuple[str, str]:
+    system, user = load(name)
+    try:
+        return (
+            string.Template(system).substitute(variables),
+            string.Template(user).substitute(variables),
+        )
+    except KeyError as exc:
+        raise PromptError(f"prompt {name} needs variable {exc.args[0]!r}") from exc
+    except ValueError as exc:
+        raise PromptError(f"prompt {name}: {exc}") from exc
+
+
+def fingerprint(*names: str) -> str:
+    """Changes when any of these prompt files change, so their nodes go stale."""
+    return stable_hash([load(n) for n in names])[:16]

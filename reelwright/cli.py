@@ -1,0 +1,161 @@
+"""The command line: parse, dispatch, and turn every known error into one clear line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from pydantic import ValidationError
+
+from reelwright.errors import ReelwrightError, UserError
+from reelwright.settings import RunSettings, check_llm_spec, check_premise, detect_lang
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="LLM agents that write and direct vertical short-drama series.")
+runs_app = typer.Typer(no_args_is_help=True, help="Inspect runs.")
+app.add_typer(runs_app, name="runs")
+
+RunsDir = Annotated[Path, typer.Option("--runs-dir", help="Where runs live.")]
+LlmOpt = Annotated[Optional[str], typer.Option("--llm", help="local | openai:MODEL")]  # noqa: UP045
+
+
+@app.command()
+def make(
+    premise: Annotated[str, typer.Argument(help="One line: the story's premise.")],
+    episodes: Annotated[int, typer.Option(min=1, max=12)] = 2,
+    episode_seconds: Annotated[float, typer.Option(min=20, max=300)] = 90.0,
+    lang: Annotated[Optional[str], typer.Option(help="en or zh; default: the premise's")] = None,  # noqa: UP045
+    aspect: Annotated[str, typer.Option(help="9:16 or 16:9")] = "9:16",
+    llm: Annotated[str, typer.Option(help="local | openai:MODEL")] = "local",
+    runs_dir: RunsDir = Path("runs"),
+    seed: int = 0,
+    critique_rounds: Annotated[int, typer.Option(min=0, max=5)] = 2,
+    images: Annotated[str, typer.Option(help="storyboard | diffusers")] = "storyboard",
+    video: Annotated[str, typer.Option(help="animatic | diffusers")] = "animatic",
+    image_model: Annotated[Optional[Path], typer.Option()] = None,  # noqa: UP045
+    video_model: Annotated[Optional[Path], typer.Option()] = None,  # noqa: UP045
+    review: Annotated[bool, typer.Option(help="Stop after bible, scripts and shots.")] = False,
+) -> None:
+    """Write and direct a series from a premise; prints the run folder last."""
+    from reelwright import pipeline
+
+    premise = check_premise(premise)
+    if lang not in (None, "en", "zh"):
+        raise UserError(f"unknown --lang {lang!r}: use en or zh")
+    if aspect not in ("9:16", "16:9"):
+        raise UserError(f"unknown --aspect {aspect!r}: use 9:16 or 16:9")
+    if images not in ("storyboard", "diffusers") or video not in ("animatic", "diffusers"):
+        raise UserError("--images takes storyboard or diffusers; --video animatic or diffusers")
+    settings = RunSettings(
+        premise=premise, episodes=episodes, episode_seconds=episode_seconds,
+        lang=lang or detect_lang(premise), aspect=aspect, llm=check_llm_spec(llm), seed=seed,  # type: ignore[arg-type]
+        critique_rounds=critique_rounds, images=images, video=video, review=review,  # type: ignore[arg-type]
+        image_model=str(image_model) if image_model else None,
+        video_model=str(video_model) if video_model else None,
+    )
+    pipeline.make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint
+    run = pipeline.start(settings, runs_dir)
+    _execute(run, settings)
+
+
+@app.command()
+def resume(
+    run: Annotated[str, typer.Argument(help="Run id or folder.")],
+    llm: LlmOpt = None,
+    runs_dir: RunsDir = Path("runs"),
+) -> None:
+    """Finish a run after a crash, a kill or a review gate, without redoing done nodes."""
+    from reelwright.store import resolve_run
+
+    run_dir = resolve_run(runs_dir, run)
+    settings = run_dir.settings()
+    if llm:
+        settings = settings.model_copy(update={"llm": check_llm_spec(llm)})
+    _execute(run_dir, settings)
+
+
+def _execute(run_dir: object, settings: RunSettings) -> None:
+    from reelwright import pipeline
+    from reelwright.progress import RunProgress
+    from reelwright.store import RunDir
+
+    assert isinstance(run_dir, RunDir)
+    with RunProgress() as progress:
+        outcome = pipeline.execute(run_dir, settings, listener=progress)
+    if outcome.gate:
+        typer.echo(f"stopped for review after the {outcome.gate}: look, then run "
+                   f"`reelwright resume {run_dir.id}` (or revise first)", err=True)
+    elif outcome.failed:
+        plan = run_dir.load_plan()
+        typer.echo(f"{len(outcome.failed)} node(s) failed; the rest is done "
+                   f"(resume with `reelwright resume {run_dir.id}`):", err=True)
+        for node_id in outcome.failed:
+            typer.echo(f"  {node_id}: {plan.node(node_id)['error']}", err=True)
+        typer.echo(str(run_dir.path))
+        raise typer.Exit(1)
+    typer.echo(str(run_dir.path))
+
+
+@runs_app.command("list")
+def runs_list(runs_dir: RunsDir = Path("runs")) -> None:
+    """Every run: id, status, premise."""
+    from reelwright.inspect import list_lines
+
+    for line in list_lines(runs_dir):
+        typer.echo(line)
+
+
+@runs_app.command("show")
+def runs_show(run: str, runs_dir: RunsDir = Path("runs")) -> None:
+    """Per agent: nodes, model calls, tokens, time, failures."""
+    from reelwright.inspect import show_text
+    from reelwright.store import resolve_run
+
+    typer.echo(show_text(resolve_run(runs_dir, run)))
+
+
+@runs_app.command("log")
+def runs_log(
+    run: str,
+    agent: Annotated[Optional[str], typer.Option(help="Only this agent's events.")] = None,  # noqa: UP045
+    type: Annotated[Optional[str], typer.Option("--type", help="Only this event type.")] = None,  # noqa: UP045
+    full: Annotated[bool, typer.Option(help="Print whole events as JSON.")] = False,
+    runs_dir: RunsDir = Path("runs"),
+) -> None:
+    """The run's events, filterable by agent and type."""
+    from reelwright.inspect import log_lines
+    from reelwright.store import resolve_run
+
+    for line in log_lines(resolve_run(runs_dir, run), agent=agent, type=type, full=full):
+        typer.echo(line)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except ReelwrightError as exc:
+        typer.echo(f"reelwright: {exc}", err=True)
+        sys.exit(2)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        typer.echo(f"reelwright: invalid {where}: {first.get('msg')}", err=True)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("reelwright: interrupted; resume the run with `reelwright resume RUN`", err=True)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click's usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""The plan graph: every artifact is a node, an edge says "is made from".
+
+The graph knows nothing of drama. It stores payloads as JSON objects, decides
+what is stale by hashing inputs, and answers what is ready to run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+
+from reelwright.jsonio import stable_hash, write_json_atomic
+
+Status = Literal["pending", "ready", "running", "done", "stale", "failed", "review"]
+NODE_KINDS = (
+    "series",
+    "character",
+    "location",
+    "episode",
+    "scene",
+    "critique",
+    "shotlist",
+    "shot",
+    "frame",
+    "clip",
+    "line",
+    "cut",
+)
+_NODE_DEFAULTS: dict[str, Any] = {
+    "status": "pending",
+    "version": 0,
+    "payload": None,
+    "inputs_hash": None,
+    "made_by": [],
+    "error": None,
+    "started_at": None,
+    "finished_at": None,
+}
+
+
+class PlanError(ValueError):
+    """The graph was asked for something it cannot be: a cycle, an unknown node."""
+
+
+class Plan:
+    """A DiGraph of artifact nodes with build-system semantics."""
+
+    def __init__(self, graph: nx.DiGraph | None = None) -> None:
+        self.g: nx.DiGraph = graph if graph is not None else nx.DiGraph()
+
+    # --- building -----------------------------------------------------------
+
+    def add(
+        self, node_id: str, kind: str, owner: str, inputs: Iterable[str] = (), **fields: Any
+    ) -> dict[str, Any]:
+        """Add a node (or refresh the kind/owner of an existing one) and its input edges."""
+        if kind not in NODE_KINDS:
+            raise PlanError(f"unknown node kind {kind!r}")
+        if node_id in self.g:
+            data = self.g.nodes[node_id]
+            data.update(kind=kind, owner=owner, **fields)
+        else:
+            attrs = {**_NODE_DEFAULTS, "made_by": [], **fields}
+            self.g.add_node(node_id, id=node_id, kind=kind, owner=owner, **attrs)
+        for source in inputs:
+            self.link(source, node_id)
+        return dict(self.g.nodes[node_id])
+
+    def link(self, source: str, target: str, *, order_only: bool = False) -> None:
+        """Add an edge; refuse one that would close a cycle."""
+        for node in (source, target):
+            if node not in self.g:
+                raise PlanError(f"no node {node!r}")
+        if source == target or nx.has_path(self.g, target, source):
+            raise PlanError(f"edge {source} -> {target} would make a cycle")
+        self.g.add_edge(source, target, order_only=order_only)
+
+    def remove(self, node_ids: Iterable[str]) -> None:
+        self.g.remove_nodes_from(list(node_ids))
+
+    # --- reading ------------------------------------------------------------
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.g
+
+    def __len__(self) -> int:
+        return self.g.number_of_nodes()
+
+    def node(self, node_id: str) -> dict[str, Any]:
+        if node_id not in self.g:
+            raise PlanError(f"no node {node_id!r}")
+        return self.g.nodes[node_id]  # type: ignore[no-any-return]
+
+    def payload(self, node_id: str) -> Any:
+        return self.node(node_id)["payload"]
+
+    def ids(self, kind: str | None = None) -> list[str]:
+        """Node ids in a stable topological order, optionally of one kind."""
+        order = list(nx.lexicographical_topological_sort(self.g, key=_natural_key))
+        return [n for n in order if kind is None or self.g.nodes[n]["kind"] == kind]
+
+    def inputs(self, node_id: str, *, content_only: bool = False) -> list[str]:
+        preds = self.g.predecessors(node_id)
+        if content_only:
+            preds = (p for p in preds if not self.g.edges[p, node_id].get("order_only"))
+        return sorted(preds, key=_natural_key)
+
+    def outputs(self, node_id: str) -> list[str]:
+        return sorted(self.g.successors(node_id), key=_natural_key)
+
+    def downstream(self, node_id: str) -> set[str]:
+        """What depends on this node, directly or not."""
+        return set(nx.descendants(self.g, node_id))
+
+    def upstream(self, node_id: str) -> set[str]:
+        """What this node was made from, directly or not."""
+        return set(nx.ancestors(self.g, node_id))
+
+    def count(self, status: str | None = None, kind: str | None = None) -> int:
+        return sum(
+            1
+            for _, d in self.g.nodes(data=True)
+            if (status is None or d["status"] == status) and (kind is None or d["kind"] == kind)
+        )
+
+    # --- staleness ----------------------------------------------------------
+
+    def compute_inputs_hash(self, node_id: str, salt: Any = None) -> str:
+        """Hash of the payloads this node is made from, plus its prompt and settings."""
+        data = self.node(node_id)
+        sources = self.inputs(node_id, content_only=True)
+        parts = {src: self.g.nodes[src]["payload"] for src in sources}
+        return stable_hash({"id": node_id, "kind": data["kind"], "inputs": parts, "salt": salt})
+
+    def mark_stale(self, node_ids: Iterable[str]) -> set[str]:
+        """Mark nodes and everything downstream of them stale; returns what changed."""
+        changed: set[str] = set()
+        for node_id in node_ids:
+            for n in {node_id} | self.downstream(node_id):
+                if self.g.nodes[n]["status"] in ("done", "failed", "review", "running"):
+                    self.g.nodes[n]["status"] = "stale"
+                    changed.add(n)
+        return changed
+
+    def invalidate(self, node_ids: Iterable[str]) -> set[str]:
+        """Force nodes to be made again (a revision), and mark what they feed stale."""
+        ids = list(node_ids)
+        for node_id in ids:
+            self.node(node_id)["inputs_hash"] = None
+            self.node(node_id)["status"] = "stale"
+        return self.mark_stale(ids) | set(ids)
+
+    def refresh(self, salts: dict[str, Any] | None = None) -> set[str]:
+        """Find done nodes whose inputs changed and mark them (and downstream) stale."""
+        salts = salts or {}
+        changed: set[str] = set()
+        for node_id in self.ids():
+            data = self.g.nodes[node_id]
+            if data["status"] != "done" or node_id in changed:
+                continue
+            expected = self.compute_inputs_hash(node_id, salts.get(data["kind"]))
+            if data["inputs_hash"] != expected:
+                changed |= self.mark_stale([node_id])
+        return changed
+
+    def ready(self) -> list[str]:
+        """Nodes that can run now: not done, not running, and every input done."""
+        nodes = self.g.nodes
+        out = [
+            node_id
+            for node_id, data in nodes(data=True)
+            if data["status"] in ("pending", "stale", "ready")
+            and all(nodes[p]["status"] == "done" for p in self.g.predecessors(node_id))
+        ]
+        return sorted(out, key=_natural_key)
+
+    def blocked_by_failure(self) -> set[str]:
+        """Nodes that cannot run because something they need failed."""
+        failed = [n for n, d in self.g.nodes(data=True) if d["status"] == "failed"]
+        blocked: set[str] = set()
+        for node_id in failed:
+            blocked |= self.downstream(node_id)
+        return blocked
+
+    # --- persistence --------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return nx.node_link_data(self.g, edges="edges")  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        graph = nx.node_link_graph(data, directed=True, edges="edges")
+        if not nx.is_directed_acyclic_graph(graph):
+            raise PlanError("plan.json holds a cycle")
+        for node_id, attrs in graph.nodes(data=True):
+            for key, default in _NODE_DEFAULTS.items():
+                attrs.setdefault(key, list(default) if isinstance(default, list) else default)
+            attrs["id"] = node_id
+        return cls(graph)
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a kill at any moment leaves the old or the new file."""
+        write_json_atomic(path, self.to_json())
+
+    @classmethod
+    def load(cls, path: Path) -> Plan:
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    # --- inspection ---------------------------------------------------------
+
+    def to_mermaid(self) -> str:
+        lines = ["flowchart TD"]
+        names = {n: f"n{i}" for i, n in enumerate(self.ids())}
+        for node_id, short in names.items():
+            status = self.g.nodes[node_id]["status"]
+            lines.append(f'  {short}["{_mermaid_escape(node_id)}"]:::{status}')
+        for src, dst in self.g.edges():
+            lines.append(f"  {names[src]} --> {names[dst]}")
+        for status, colour in _STATUS_COLOURS.items():
+            lines.append(f"  classDef {status} fill:{colour}")
+        return "\n".join(lines)
+
+    def to_dot(self) -> str:
+        lines = ["digraph plan {", "  rankdir=TB;"]
+        for node_id in self.ids():
+            colour = _STATUS_COLOURS[self.g.nodes[node_id]["status"]]
+            lines.append(f'  "{node_id}" [style=filled fillcolor="{colour}"];')
+        for src, dst in self.g.edges():
+            lines.append(f'  "{src}" -> "{dst}";')
+        lines.append("}")
+        return "\n".join(lines)
+
+    def iter_nodes(self, kind: str | None = None) -> Iterator[dict[str, Any]]:
+        for node_id in self.ids(kind):
+            yield self.g.nodes[node_id]
+
+
+_STATUS_COLOURS = {
+    "pending": "#eeeeee",
+    "ready": "#fff3c4",
+    "running": "#c4e1ff",
+    "done": "#c8f0c8",
+    "stale": "#ffd9a8",
+    "failed": "#ffb3b3",
+    "review": "#e3c8ff",
+}
+
+
+def _mermaid_escape(text: str) -> str:
+    return text.replace('"', "#quot;")
+
+
+def _natural_key(node_id: str) -> tuple[Any, ...]:
+    """Sort scene:2.10 after scene:2.9."""
+    kind, _, rest = node_id.partition(":")
+    parts: list[Any] = [kind]
+    for piece in rest.replace(":", ".").split("."):
+        parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))
+    return tuple(parts)

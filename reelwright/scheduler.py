@@ -1,0 +1,240 @@
+"""Run ready nodes concurrently, bounded per resource, saving after each node.
+
+The scheduler knows nothing of drama: a Job says how to make one kind of node,
+which resource it uses and how it grows the graph once done.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from reelwright.events import EventLog, now_iso
+from reelwright.plan import Plan
+
+
+@dataclass
+class NodeContext:
+    """What a job sees: its node, a locked view of the plan, and the run's services."""
+
+    node_id: str
+    plan: Plan
+    lock: threading.RLock
+    events: EventLog
+    agent: str
+    services: Any = None
+
+    def payload(self, node_id: str) -> Any:
+        with self.lock:
+            return self.plan.payload(node_id)
+
+    def ids(self, kind: str | None = None) -> list[str]:
+        with self.lock:
+            return self.plan.ids(kind)
+
+    def inputs(self, kind: str | None = None) -> list[str]:
+        with self.lock:
+            ids = self.plan.inputs(self.node_id)
+            return [i for i in ids if kind is None or self.plan.node(i)["kind"] == kind]
+
+    def set_payload(self, node_id: str, payload: Any) -> None:
+        """For loops that revise another node's artifact (the critique loop)."""
+        with self.lock:
+            data = self.plan.node(node_id)
+            data["payload"] = payload
+            data["version"] += 1
+
+    def emit(self, type: str, **fields: Any) -> int:
+        fields.setdefault("agent", self.agent)
+        fields.setdefault("node", self.node_id)
+        return self.events.emit(type, **fields)
+
+
+@dataclass
+class Job:
+    """How to make one kind of node."""
+
+    run: Callable[[NodeContext], Any]
+    resource: str = "cpu"
+    expand: Callable[[Plan, str], None] | None = None
+    salt: Any = None
+
+
+@dataclass
+class Outcome:
+    done: int = 0
+    failed: list[str] = field(default_factory=list)
+    skipped: int = 0
+    gate: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and self.gate is None
+
+
+Gate = Callable[[Plan], str | None]
+Listener = Callable[[str, str, Plan], None]
+
+
+class Scheduler:
+    def __init__(
+        self,
+        plan: Plan,
+        jobs: dict[str, Job],
+        events: EventLog,
+        *,
+        limits: dict[str, int] | None = None,
+        save: Callable[[Plan], None] | None = None,
+        services: Any = None,
+        gate: Gate | None = None,
+        listener: Listener | None = None,
+    ) -> None:
+        self.plan = plan
+        self.jobs = jobs
+        self.events = events
+        self.limits = {"cpu": 2, **(limits or {})}
+        self.save = save or (lambda plan: None)
+        self.services = services
+        self.gate = gate
+        self.listener = listener or (lambda node, status, plan: None)
+        self.lock = threading.RLock()
+
+    def salts(self) -> dict[str, Any]:
+        return {kind: job.salt for kind, job in self.jobs.items()}
+
+    def run(self) -> Outcome:
+        started = time.monotonic()
+        outcome = Outcome()
+        with self.lock:
+            for node in self.plan.iter_nodes():
+                if node["status"] in ("running", "ready", "failed"):
+                    node["status"] = "stale" if node["payload"] is not None else "pending"
+            self.plan.refresh(self.salts())
+            self.save(self.plan)
+        busy: dict[str, int] = {}
+        running: dict[Future[Any], tuple[str, str, float]] = {}
+        stop = False
+        with ThreadPoolExecutor(max_workers=max(4, sum(self.limits.values()))) as pool:
+            while True:
+                if not stop:
+                    self._submit_ready(pool, running, busy, outcome)
+                if not running:
+                    break
+                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in finished:
+                    node_id, resource, t0 = running.pop(future)
+                    busy[resource] -= 1
+                    self._finish(node_id, future, time.monotonic() - t0, outcome)
+                if self.gate and not stop:
+                    with self.lock:
+                        outcome.gate = self.gate(self.plan)
+                    stop = outcome.gate is not None
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    def _submit_ready(
+        self,
+        pool: ThreadPoolExecutor,
+        running: dict[Future[Any], tuple[str, str, float]],
+        busy: dict[str, int],
+        outcome: Outcome,
+    ) -> None:
+        while True:
+            submitted = False
+            with self.lock:
+                ready = self.plan.ready()
+            for node_id in ready:
+                with self.lock:
+                    node = self.plan.node(node_id)
+                    job = self.jobs[node["kind"]]
+                    if self._unchanged(node_id, job):
+                        node["status"] = "done"
+                        outcome.skipped += 1
+                        self._after(node_id, job)
+                        submitted = True
+                        continue
+                    if busy.get(job.resource, 0) >= self.limits.get(job.resource, 1):
+                        continue
+                    busy[job.resource] = busy.get(job.resource, 0) + 1
+                    node["status"] = "running"
+                    node["started_at"] = now_iso()
+                    agent = node["owner"]
+                self.events.emit("node_started", agent=agent, node=node_id, kind=node["kind"])
+                self.listener(node_id, "running", self.plan)
+                ctx = NodeContext(node_id, self.plan, self.lock, self.events, agent, self.services)
+                future = pool.submit(job.run, ctx)
+                running[future] = (node_id, job.resource, time.monotonic())
+                submitted = True
+            if not submitted:
+                return
+
+    def _unchanged(self, node_id: str, job: Job) -> bool:
+        """Early cutoff: a stale node whose inputs came back identical needs no work."""
+        node = self.plan.node(node_id)
+        return (
+            node["status"] == "stale"
+            and node["payload"] is not None
+            and node["inputs_hash"] == self.plan.compute_inputs_hash(node_id, job.salt)
+        )
+
+    def _finish(self, node_id: str, future: Future[Any], seconds: float, outcome: Outcome) -> None:
+        with self.lock:
+            node = self.plan.node(node_id)
+            job = self.jobs[node["kind"]]
+            error = future.exception()
+            node["finished_at"] = now_iso()
+            if error is None:
+                node["payload"] = _plain(future.result())
+                node["status"] = "done"
+                node["error"] = None
+                node["version"] += 1
+                node["inputs_hash"] = self.plan.compute_inputs_hash(node_id, job.salt)
+                outcome.done += 1
+                self._after(node_id, job)
+            else:
+                node["status"] = "failed"
+                node["error"] = f"{type(error).__name__}: {error}"
+                outcome.failed.append(node_id)
+            self.save(self.plan)
+            kind, owner, version = node["kind"], node["owner"], node["version"]
+        if error is None:
+            seq = self.events.emit(
+                "node_done",
+                agent=owner,
+                node=node_id,
+                kind=kind,
+                seconds=round(seconds, 3),
+                version=version,
+            )
+            with self.lock:
+                node["made_by"] = [*node["made_by"], seq][-20:]
+        else:
+            self.events.emit(
+                "node_failed", agent=owner, node=node_id, kind=kind, error=str(node["error"])
+            )
+        self.listener(node_id, node["status"], self.plan)
+
+    def _after(self, node_id: str, job: Job) -> None:
+        """Grow the graph from a finished node and mark what its new output made stale."""
+        if job.expand is not None:
+            job.expand(self.plan, node_id)
+        for child in self.plan.outputs(node_id):
+            child_node = self.plan.node(child)
+            if child_node["status"] == "done":
+                expected = self.plan.compute_inputs_hash(
+                    child, self.jobs[child_node["kind"]].salt
+                )
+                if child_node["inputs_hash"] != expected:
+                    self.plan.mark_stale([child])
+
+
+def _plain(payload: Any) -> Any:
+    """Payloads are stored as JSON: pydantic models become dicts."""
+    if hasattr(payload, "model_dump"):
+        return payload.model_dump(mode="json")
+    return payload

@@ -1,0 +1,72 @@
+"""Run settings: what the user asked for, resolved once and stored in run.toml."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from reelwright.errors import UserError
+
+MAX_PREMISE_CHARS = 600
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+class RunSettings(BaseModel):
+    premise: str
+    episodes: int = Field(default=2, ge=1, le=12)
+    episode_seconds: float = Field(default=90.0, ge=20, le=300)
+    lang: Literal["en", "zh"] = "en"
+    aspect: Literal["9:16", "16:9"] = "9:16"
+    llm: str = "local"
+    seed: int = 0
+    critique_rounds: int = Field(default=2, ge=0, le=5)
+    images: Literal["storyboard", "diffusers"] = "storyboard"
+    video: Literal["animatic", "diffusers"] = "animatic"
+    image_model: str | None = None
+    video_model: str | None = None
+    review: bool = False
+    fps: int = 30
+
+    @field_validator("premise")
+    @classmethod
+    def _premise_ok(cls, value: str) -> str:
+        return check_premise(value)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (1080, 1920) if self.aspect == "9:16" else (1920, 1080)
+
+
+def check_premise(premise: str) -> str:
+    text = " ".join(premise.split())
+    if not text:
+        raise UserError("the premise is empty: give one line describing the story")
+    if len(text) > MAX_PREMISE_CHARS:
+        raise UserError(
+            f"the premise is {len(text)} characters; the limit is {MAX_PREMISE_CHARS} "
+            "(a premise is one line, the agents write the rest)"
+        )
+    return text
+
+
+def detect_lang(text: str) -> Literal["en", "zh"]:
+    """Chinese when a fair share of the letters are CJK, else English."""
+    cjk = len(_CJK.findall(text))
+    letters = sum(ch.isalpha() for ch in text) or 1
+    return "zh" if cjk / letters >= 0.3 else "en"
+
+
+def check_llm_spec(spec: str) -> str:
+    """local, local:/path/model.gguf, openai:MODEL or fake:/path/script.json."""
+    kind, _, rest = spec.partition(":")
+    if kind == "local" and (not rest or Path(rest).suffix == ".gguf"):
+        return spec
+    if kind in ("openai", "fake") and rest:
+        return spec
+    raise UserError(
+        f"unknown --llm {spec!r}: use local, local:/path/model.gguf or openai:MODEL "
+        "(with OPENAI_BASE_URL and OPENAI_API_KEY)"
+    )

