@@ -64,16 +64,79 @@ def make(
 def resume(
     run: Annotated[str, typer.Argument(help="Run id or folder.")],
     llm: LlmOpt = None,
+    note: Annotated[Optional[str], typer.Option(help="A revision note to apply first.")] = None,  # noqa: UP045
     runs_dir: RunsDir = Path("runs"),
 ) -> None:
     """Finish a run after a crash, a kill or a review gate, without redoing done nodes."""
     from reelwright.store import resolve_run
 
     run_dir = resolve_run(runs_dir, run)
+    settings = _settings(run_dir, llm)
+    if note:
+        _revise(run_dir, settings, note, None, yes=True)
+        return
+    _execute(run_dir, settings)
+
+
+@app.command()
+def revise(
+    run: Annotated[str, typer.Argument(help="Run id or folder.")],
+    note: Annotated[str, typer.Argument(help="What to change, in plain words.")],
+    node: Annotated[Optional[list[str]], typer.Option("--node", help="Node id(s) to edit.")] = None,  # noqa: UP045
+    yes: Annotated[bool, typer.Option("--yes", help="Apply without asking.")] = False,
+    llm: LlmOpt = None,
+    runs_dir: RunsDir = Path("runs"),
+) -> None:
+    """Revise a run with a note; only what the note touches is made again."""
+    from reelwright.store import resolve_run
+
+    run_dir = resolve_run(runs_dir, run)
+    _revise(run_dir, _settings(run_dir, llm), note, node, yes=yes)
+
+
+@app.command()
+def undo(run: str, runs_dir: RunsDir = Path("runs")) -> None:
+    """Restore the run exactly as it was before its last revision."""
+    from reelwright import pipeline, revision
+    from reelwright.store import resolve_run
+
+    run_dir = resolve_run(runs_dir, run)
+    number = revision.undo(run_dir, run_dir.events())
+    pipeline.write_report(run_dir)
+    typer.echo(f"restored version {number} of {run_dir.id}")
+
+
+def _settings(run_dir: object, llm: str | None) -> RunSettings:
+    from reelwright.store import RunDir
+
+    assert isinstance(run_dir, RunDir)
     settings = run_dir.settings()
     if llm:
         settings = settings.model_copy(update={"llm": check_llm_spec(llm)})
-    _execute(run_dir, settings)
+    return settings
+
+
+def _revise(run_dir: object, settings: RunSettings, note: str, nodes: list[str] | None,
+            *, yes: bool) -> None:
+    from reelwright import revise as revise_flow
+    from reelwright.progress import RunProgress
+    from reelwright.store import RunDir
+
+    assert isinstance(run_dir, RunDir)
+    proposal = revise_flow.propose(run_dir, settings, note, nodes)
+    for line in proposal.preview.lines():
+        typer.echo(line, err=True)
+
+    def confirm(_: object) -> bool:
+        return yes or typer.confirm("apply this revision?", default=False, err=True)
+
+    with RunProgress() as progress:
+        outcome = revise_flow.apply(run_dir, settings, proposal, listener=progress,
+                                    confirm=confirm)
+    if outcome is None:
+        typer.echo("nothing changed", err=True)
+        raise typer.Exit(1)
+    _report_outcome(run_dir, outcome)
 
 
 def _execute(run_dir: object, settings: RunSettings) -> None:
@@ -84,6 +147,14 @@ def _execute(run_dir: object, settings: RunSettings) -> None:
     assert isinstance(run_dir, RunDir)
     with RunProgress() as progress:
         outcome = pipeline.execute(run_dir, settings, listener=progress)
+    _report_outcome(run_dir, outcome)
+
+
+def _report_outcome(run_dir: object, outcome: object) -> None:
+    from reelwright.scheduler import Outcome
+    from reelwright.store import RunDir
+
+    assert isinstance(run_dir, RunDir) and isinstance(outcome, Outcome)
     if outcome.gate:
         typer.echo(f"stopped for review after the {outcome.gate}: look, then run "
                    f"`reelwright resume {run_dir.id}` (or revise first)", err=True)
@@ -130,6 +201,55 @@ def runs_log(
 
     for line in log_lines(resolve_run(runs_dir, run), agent=agent, type=type, full=full):
         typer.echo(line)
+
+
+@runs_app.command("diff")
+def runs_diff(
+    run: str,
+    v1: Annotated[Optional[int], typer.Argument(help="Older version")] = None,  # noqa: UP045
+    v2: Annotated[Optional[int], typer.Argument(help="Newer version (default: now)")] = None,  # noqa: UP045
+    runs_dir: RunsDir = Path("runs"),
+) -> None:
+    """What changed between two versions (default: the last revision)."""
+    from reelwright.diff import diff_plans
+    from reelwright.revision import plan_at, version_numbers
+    from reelwright.store import resolve_run
+
+    run_dir = resolve_run(runs_dir, run)
+    if v1 is None:
+        numbers = version_numbers(run_dir)
+        if not numbers:
+            raise UserError(f"run {run_dir.id} has not been revised yet")
+        v1 = numbers[-1]
+    for line in diff_plans(plan_at(run_dir, v1), plan_at(run_dir, v2)):
+        typer.echo(line)
+
+
+@runs_app.command("view")
+def runs_view(
+    run: str,
+    port: int = 0,
+    open_browser: Annotated[bool, typer.Option("--open/--no-open")] = True,
+    runs_dir: RunsDir = Path("runs"),
+) -> None:
+    """Serve the run's report.html on 127.0.0.1."""
+    from reelwright.store import resolve_run
+    from reelwright.viewer import view
+
+    view(resolve_run(runs_dir, run).path, port=port, open_browser=open_browser)
+
+
+@runs_app.command("otel")
+def runs_otel(
+    run: str,
+    out: Annotated[Optional[Path], typer.Option(help="Where to write OTLP JSON.")] = None,  # noqa: UP045
+    runs_dir: RunsDir = Path("runs"),
+) -> None:
+    """Export the run as OpenTelemetry spans (gen_ai.* conventions), as OTLP JSON."""
+    from reelwright.otel import export_otel
+    from reelwright.store import resolve_run
+
+    typer.echo(str(export_otel(resolve_run(runs_dir, run).path, out)))
 
 
 def main() -> None:

@@ -74,6 +74,7 @@ def expand_series(plan: Plan, node_id: str) -> None:
         plan.add(CRITIQUE, "critique", "critics", ["series"])
     for ep in range(1, episodes + 1):
         plan.add(f"episode:{ep}", "episode", "writer", ["series"])
+        plan.link(f"episode:{ep}", CRITIQUE)
         plan.add(f"cut:{ep}", "cut", "editor", [f"episode:{ep}"])
 
 

@@ -1,0 +1,75 @@
+"""What every agent shares: asking the model with a prompt file, and logging it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from reelwright.prompts import render
+from reelwright.scheduler import NodeContext
+from reelwright.tools.llm import CallRecord, Message, Validator
+
+from .schemas import Bible, Lang
+
+T = TypeVar("T", bound=BaseModel)
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+LANGUAGE_RULES = {
+    "en": "Write everything in English.",
+    "zh": "所有名字、对白和文字都用简体中文写 (write every name, line and text in Simplified Chinese).",
+}
+
+
+def language_rule(lang: Lang) -> str:
+    return LANGUAGE_RULES[lang]
+
+
+def ask(
+    ctx: NodeContext,
+    prompt: str,
+    schema: type[T],
+    *,
+    check: Validator | None = None,
+    max_tokens: int | None = None,
+    **variables: Any,
+) -> T:
+    """Render a prompt file, call the run's model, log every attempt as an llm_call."""
+    variables.setdefault("node", ctx.node_id)
+    system, user = render(prompt, **variables)
+    messages = [Message(role="system", content=system), Message(role="user", content=user)]
+
+    def log(record: CallRecord) -> None:
+        ctx.emit("llm_call", prompt=prompt, **record.model_dump(mode="json"))
+
+    llm = ctx.services.llm
+    return llm.complete(messages, schema, check=check, max_tokens=max_tokens, on_call=log)  # type: ignore[no-any-return]
+
+
+def bible_of(ctx: NodeContext) -> Bible:
+    return Bible.model_validate(ctx.payload("series"))
+
+
+def characters_brief(bible: Bible, names: list[str] | None = None) -> str:
+    """One line per character: the slice of the bible a writer call needs."""
+    rows = []
+    for c in bible.characters:
+        if names is None or c.name in names:
+            rows.append(f"- {c.name} ({c.age}, {c.role}): wants {c.want}; flaw: {c.flaw}; "
+                        f"secret: {c.secret}; speaks: {c.voice}")
+    return "\n".join(rows)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(CJK.search(text))
+
+
+def language_problems(texts: list[str], lang: Lang, what: str) -> list[str]:
+    """A Chinese run whose lines came back in English (small models do this) fails validation."""
+    if lang != "zh":
+        return []
+    wrong = [t for t in texts if t.strip() and not has_cjk(t)]
+    if wrong:
+        return [f"{what} must be in Simplified Chinese, not English: {wrong[0][:60]!r}"]
+    return []

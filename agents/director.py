@@ -1,0 +1,128 @@
+"""The director: a scene becomes shots, planned like a director plans them.
+
+The model proposes; code enforces what must hold: every dialogue line covered
+exactly once and in order, durations within 1.5 to 6 s, the scene's time budget.
+"""
+
+from __future__ import annotations
+
+from reelwright.scheduler import NodeContext
+
+from .common import ask
+from .schemas import OnScreen, Outline, Scene, Shot, ShotList
+
+MIN_SHOT, MAX_SHOT = 1.5, 6.0
+BREATH = 0.5
+
+
+def speech_seconds(text: str, lang: str) -> float:
+    """A voiced line's rough length, before the voices exist."""
+    rate = 4.5 if lang == "zh" else 14.0
+    return max(1.0, len(text.strip()) / rate)
+
+
+def plan_shots(ctx: NodeContext) -> ShotList:
+    s = ctx.services.settings
+    ep, sc = (int(x) for x in ctx.node_id.split(":")[1].split("."))
+    outline = Outline.model_validate(ctx.payload(f"episode:{ep}"))
+    scene = Scene.model_validate(ctx.payload(f"scene:{ep}.{sc}"))
+    budget = s.episode_seconds / len(outline.scenes)
+    lines = "\n".join(
+        f"{i}. {line.speaker} ({line.emotion}): {line.text}" for i, line in enumerate(scene.lines, 1)
+    )
+    hook_note = f"The first shot must carry the hook: {outline.hook}" if sc == 1 else ""
+    n_lines = len(scene.lines)
+    shots = ask(
+        ctx,
+        "director_shots",
+        ShotList,
+        check=lambda plan: coverage_problems(plan, n_lines),
+        max_tokens=1500,
+        scene_id=f"{ep}.{sc}",
+        heading=scene.heading,
+        action=scene.action,
+        lines=lines,
+        present=", ".join(scene.ledger.present),
+        hook_note=hook_note,
+        budget=round(budget),
+        min_shots=max(2, min(n_lines, 3)),
+        max_shots=min(12, n_lines + 3),
+    )
+    return enforce(shots, scene, budget, s.lang)
+
+
+def coverage_problems(plan: ShotList, n_lines: int) -> list[str]:
+    seen = [n for shot in plan.shots for n in shot.lines]
+    problems = []
+    missing = sorted(set(range(1, n_lines + 1)) - set(seen))
+    if missing:
+        problems.append(f"dialogue lines {missing} are not covered by any shot")
+    twice = sorted({n for n in seen if seen.count(n) > 1})
+    if twice:
+        problems.append(f"dialogue lines {twice} are covered more than once")
+    return problems
+
+
+def enforce(plan: ShotList, scene: Scene, budget: float, lang: str) -> ShotList:
+    """Make coverage exact, keep shots legal, and fit the scene's time budget."""
+    shots: list[Shot] = []
+    covered: set[int] = set()
+    n_lines = len(scene.lines)
+    for shot in plan.shots:
+        keep = [n for n in shot.lines if 1 <= n <= n_lines and n not in covered]
+        covered.update(keep)
+        shot = shot.model_copy(update={"lines": sorted(keep)})
+        shots.append(shot)
+    for n in range(1, n_lines + 1):
+        if n not in covered:
+            shots.append(close_up_for(scene, n))
+    shots = in_line_order(shots)
+    present = set(scene.ledger.present) | {line.speaker for line in scene.lines}
+    for shot in shots:
+        shot.characters = [c for c in shot.characters if c.name in present]
+        shot.lens_mm = max(14, min(135, shot.lens_mm))
+    return ShotList(shots=fit_durations(shots, scene, budget, lang))
+
+
+def in_line_order(shots: list[Shot]) -> list[Shot]:
+    """Order shots by the lines they cover; a shot with no line stays after its neighbour."""
+    keyed, last = [], 0.0
+    for index, shot in enumerate(shots):
+        key = float(min(shot.lines)) if shot.lines else last + 0.5
+        last = float(max(shot.lines)) if shot.lines else key
+        keyed.append((key, index, shot))
+    return [shot for _, _, shot in sorted(keyed, key=lambda item: (item[0], item[1]))]
+
+
+def close_up_for(scene: Scene, n: int) -> Shot:
+    line = scene.lines[n - 1]
+    return Shot(
+        size="CU",
+        angle="eye level",
+        move="static",
+        lens_mm=85,
+        duration=3.0,
+        characters=[OnScreen(name=line.speaker, position="center")],
+        description=f"{line.speaker} speaks",
+        performance=line.parenthetical or line.emotion,
+        emotion=line.emotion,
+        lines=[n],
+        transition="cut",
+    )
+
+
+def fit_durations(shots: list[Shot], scene: Scene, budget: float, lang: str) -> list[Shot]:
+    """Each shot at least as long as its lines; the scene close to its budget."""
+    floors = [
+        min(MAX_SHOT, max(MIN_SHOT, sum(speech_seconds(scene.lines[n - 1].text, lang)
+                                        for n in shot.lines) + BREATH))
+        for shot in shots
+    ]
+    wanted = [max(f, min(MAX_SHOT, max(MIN_SHOT, s.duration))) for f, s in zip(floors, shots, strict=True)]
+    total = sum(wanted)
+    if total > 0 and abs(total - budget) / budget > 0.05:
+        scale = budget / total
+        wanted = [max(f, min(MAX_SHOT, w * scale)) for f, w in zip(floors, wanted, strict=True)]
+    for shot, seconds in zip(shots, wanted, strict=True):
+        shot.duration = round(seconds, 2)
+    return shots

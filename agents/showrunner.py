@@ -1,0 +1,130 @@
+"""The showrunner: a person's note becomes edits on named plan nodes.
+
+It proposes which nodes to change (ids checked against the plan; an unknown id
+is sent back to the model), then rewrites each named artifact following the
+note. Nothing else is touched: the plan's hashes decide what is made again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from reelwright.plan import Plan
+from reelwright.prompts import render
+from reelwright.tools.llm import LLM, CallRecord, Message
+
+from .common import language_rule
+from .schemas import Bible, Character, Outline, Scene, Shot, ShotList, slugify
+
+EDITABLE = ("series", "character", "episode", "scene", "shot")
+
+
+class Change(BaseModel):
+    node: str = Field(description="A node id from the list")
+    instruction: str = Field(description="What to change in that node")
+
+
+class ChangePlan(BaseModel):
+    changes: list[Change] = Field(min_length=1, max_length=8)
+
+
+def catalog(plan: Plan) -> str:
+    """One line per editable node: enough for the model to pick, little enough to be cheap."""
+    rows = []
+    for node_id in plan.ids():
+        node = plan.node(node_id)
+        payload = node["payload"]
+        if node["kind"] not in EDITABLE or not payload:
+            continue
+        if node["kind"] == "series":
+            rows.append(f"series: bible of {payload['title']!r}")
+        elif node["kind"] == "character":
+            rows.append(f"{node_id}: {payload.get('name')} (look, voice)")
+        elif node["kind"] == "episode":
+            rows.append(f"{node_id}: {payload['title']}; ends: {payload['cliffhanger'][:60]}")
+        elif node["kind"] == "scene":
+            who = ", ".join(payload["ledger"]["present"])
+            rows.append(f"{node_id}: {payload['location']} ({who}) {payload['action'][:70]}")
+        elif node["kind"] == "shot":
+            rows.append(f"{node_id}: {payload['size']} {payload['description'][:50]}")
+    return "\n".join(rows)
+
+
+def map_note(llm: LLM, plan: Plan, note: str, log: Any) -> list[Change]:
+    """Ask which nodes the note touches; ids not in the plan are rejected and asked again."""
+    system, user = render("showrunner_map", node="showrunner", note=note, catalog=catalog(plan))
+
+    def check(proposal: ChangePlan) -> list[str]:
+        return [f"{c.node!r} is not a node id from the list" for c in proposal.changes
+                if c.node not in plan or plan.node(c.node)["kind"] not in EDITABLE]
+
+    result = llm.complete([Message(role="system", content=system),
+                           Message(role="user", content=user)], ChangePlan, check=check,
+                          on_call=log)
+    seen: dict[str, Change] = {}
+    for change in result.changes:
+        seen.setdefault(change.node, change)
+    return list(seen.values())
+
+
+def edit_target(plan: Plan, node_id: str) -> tuple[str, type[BaseModel], Any]:
+    """Which node's payload an edit rewrites, its schema, and the current artifact."""
+    kind = plan.node(node_id)["kind"]
+    if kind == "shot":
+        key = node_id.split(":")[1]
+        scene_key, n = key.rsplit(".", 1)
+        shots = plan.payload(f"shotlist:{scene_key}")["shots"]
+        return f"shotlist:{scene_key}", Shot, shots[int(n) - 1]
+    if kind == "character":
+        bible = plan.payload("series")
+        slug = node_id.split(":", 1)[1]
+        entry = next(c for c in bible["characters"] if slugify(c["name"]) == slug)
+        return "series", Character, entry
+    schema = {"series": Bible, "episode": Outline, "scene": Scene}[kind]
+    return node_id, schema, plan.payload(node_id)
+
+
+def apply_edit(llm: LLM, plan: Plan, change: Change, note: str, lang: str, log: Any) -> str:
+    """Rewrite one artifact following the note; returns the node whose payload changed."""
+    target, schema, current = edit_target(plan, change.node)
+    system, user = render(
+        "showrunner_edit",
+        node=change.node,
+        note=note,
+        instruction=change.instruction,
+        artifact=json.dumps(current, ensure_ascii=False),
+        language_rule=language_rule(lang),  # type: ignore[arg-type]
+    )
+    revised = llm.complete([Message(role="system", content=system),
+                            Message(role="user", content=user)], schema, on_call=log)
+    new = revised.model_dump(mode="json")
+    kind = plan.node(change.node)["kind"]
+    if kind == "shot":
+        shots = ShotList.model_validate(plan.payload(target))
+        n = int(change.node.rsplit(".", 1)[1])
+        old_lines = shots.shots[n - 1].lines
+        shots.shots[n - 1] = Shot.model_validate({**new, "lines": old_lines})
+        payload: Any = shots.model_dump(mode="json")
+    elif kind == "character":
+        bible = Bible.model_validate(plan.payload("series"))
+        slug = change.node.split(":", 1)[1]
+        bible.characters = [Character.model_validate(new) if slugify(c.name) == slug else c
+                            for c in bible.characters]
+        payload = bible.model_dump(mode="json")
+    else:
+        payload = new
+    node = plan.node(target)
+    node["payload"] = payload
+    node["version"] += 1
+    return target
+
+
+def logger_for(emit: Any, node: str) -> Any:
+    def log(record: CallRecord) -> None:
+        emit("llm_call", agent="showrunner", node=node, prompt="showrunner",
+             **record.model_dump(mode="json"))
+
+    return log
