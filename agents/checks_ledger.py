@@ -27,7 +27,8 @@ _OFFSCREEN = re.compile(
 )
 # English subject position: start, after sentence punctuation, a comma or a conjunction.
 _EN_BEFORE = re.compile(
-    r"(?:[.!?;:\"“”—]\s*|,\s+|\b(?:and|then|while|as|but|when|until|before|after|so)\s+)$"
+    r"(?:[.!?;:\"“”—]\s*|,\s+|\b(?:and|then|while|as|but|when|until|before|after|so)\s+)$",
+    re.IGNORECASE,
 )
 _EN_PAIR_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+and\s+$")
 _EN_AFTER = re.compile(
@@ -57,7 +58,8 @@ def _acting(text: str, form: str) -> tuple[int, int] | None:
             if before_ok and nxt and CJK_RE.match(nxt) and nxt not in _ZH_NOT_AFTER:
                 return i, start
         return None
-    for m in re.finditer(rf"(?<![\w'’]){re.escape(form)}(?![\w'’])", text):
+    spelled = f"(?:{re.escape(form)}|{re.escape(form.upper())})"  # screenplays cap new names
+    for m in re.finditer(rf"(?<![\w'’]){spelled}(?![\w'’])", text):
         prefix = text[: m.start()]
         if prefix.strip() and not _EN_BEFORE.search(prefix):
             continue
@@ -174,13 +176,11 @@ def check_unknown_name(story: StoryView, names: Names) -> list[Issue]:
         fix = f"Replace '{name}' with a bible character ({cast}) or add them to the bible."
         out.append(issue(node, "unknown_name", severity, name, fix))
 
-    episodes_seen: set[int] = set()
-    for episode, sid, scene in scenes_in_order(story):
-        if episode.number not in episodes_seen:
-            episodes_seen.add(episode.number)
-            for beat in episode.outline.scenes:
-                for name in beat.characters:
-                    flag(episode_node(episode), name, "medium")
+    for episode in story.episodes:
+        for beat in episode.outline.scenes:
+            for name in beat.characters:
+                flag(episode_node(episode), name, "medium")
+    for _, sid, scene in scenes_in_order(story):
         for line in scene.lines:
             flag(sid, line.speaker, "high")
         for name in scene.ledger.present + [c.name for c in scene.ledger.characters]:

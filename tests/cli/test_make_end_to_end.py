@@ -1,0 +1,127 @@
+"""What a user gets from `reelwright make`: checked file by file."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import srt
+
+from reelwright.events import read_events
+from reelwright.plan import Plan
+from reelwright.tools.ffmpeg import probe
+
+
+def test_run_leaves_a_complete_plan_and_event_log(stub_run: dict[str, object]) -> None:
+    run = Path(str(stub_run["run"]))
+    plan = Plan.load(run / "plan.json")
+    assert len(plan) > 50
+    assert all(node["status"] == "done" for node in plan.iter_nodes())
+    for node in plan.iter_nodes():
+        assert {"id", "kind", "status", "owner", "version", "payload", "inputs_hash"} <= set(node)
+    events = list(read_events(run / "events.jsonl"))
+    types = {e["type"] for e in events}
+    assert {"run_started", "node_started", "node_done", "llm_call", "tool_call", "critique",
+            "run_done"} <= types
+    calls = [e for e in events if e["type"] == "llm_call"]
+    assert len(calls) == stub_run["calls"], "every endpoint call is logged"
+    first = calls[0]
+    assert first["messages"] and first["response"] and first["tokens_in"] == 100
+    assert first["model"] == "openai:stub-model" and "latency_s" in first
+
+
+def test_secrets_never_reach_the_run_folder(stub_run: dict[str, object]) -> None:
+    run = Path(str(stub_run["run"]))
+    assert all("sk-stub-secret" in a for a in stub_run["auth"]), "the key was sent"  # type: ignore[union-attr]
+    for path in run.rglob("*"):
+        if path.is_file() and path.suffix in {".json", ".jsonl", ".toml", ".md", ".html", ".csv"}:
+            assert "sk-stub-secret" not in path.read_text(encoding="utf-8", errors="ignore"), path
+
+
+def test_progress_and_last_line(stub_run: dict[str, object]) -> None:
+    run = Path(str(stub_run["run"]))
+    assert run.is_dir() and (run / "run.toml").is_file()
+
+
+def test_episode_video_matches_shot_list(stub_run: dict[str, object]) -> None:
+    run = Path(str(stub_run["run"]))
+    for ep in (1, 2):
+        info = probe(run / f"episode_{ep:02d}.mp4")
+        assert (info.width, info.height) == (1080, 1920)
+        assert info.video_codec == "h264" and info.audio_codec == "aac"
+        rows = list(csv.DictReader((run / "shots" / f"episode_{ep:02d}.csv").open()))
+        assert len(rows) >= 4
+        total = sum(float(r["duration"]) for r in rows)
+        assert abs(info.duration - total) <= 1 / 30 + 1e-3
+        cues = list(srt.parse((run / f"episode_{ep:02d}.srt").read_text(encoding="utf-8")))
+        assert cues and all(c.end.total_seconds() <= info.duration + 1e-3 for c in cues)
+        assert rows[0]["hook"] == "1" and rows[-1]["cliffhanger"] == "1"
+
+
+def test_every_dialogue_line_is_covered_once(stub_run: dict[str, object]) -> None:
+    run = Path(str(stub_run["run"]))
+    plan = Plan.load(run / "plan.json")
+    for scene_id in plan.ids("scene"):
+        key = scene_id.split(":")[1]
+        covered = [n for shot in plan.payload(f"shotlist:{key}")["shots"] for n in shot["lines"]]
+        assert sorted(covered) == list(range(1, len(plan.payload(scene_id)["lines"]) + 1))
+
+
+def test_writers_room_outputs(stub_run: dict[str, object]) -> None:
+    from screenplain.parsers import fountain
+    from screenplain.types import Dialog, Slug
+
+    run = Path(str(stub_run["run"]))
+    assert "# The Raging Sea" in (run / "series.md").read_text(encoding="utf-8")
+    for ep in (1, 2):
+        text = (run / "script" / f"episode_{ep:02d}.fountain").read_text(encoding="utf-8")
+        paragraphs = fountain.parse(text.splitlines()).paragraphs
+        assert sum(isinstance(p, Slug) for p in paragraphs) >= 2
+        assert sum(isinstance(p, Dialog) for p in paragraphs) >= 4
+        assert (run / "script" / f"episode_{ep:02d}.pdf").read_bytes().startswith(b"%PDF")
+        assert b"<FinalDraft" in (run / "script" / f"episode_{ep:02d}.fdx").read_bytes()
+    report = json.loads((run / "continuity.json").read_text(encoding="utf-8"))
+    assert report["rounds"] and "dropped_ungrounded" in report
+    assert (run / "continuity.md").read_text(encoding="utf-8").startswith("# Continuity")
+
+
+def test_frames_are_distinct_and_full_size(stub_run: dict[str, object]) -> None:
+    from PIL import Image
+
+    run = Path(str(stub_run["run"]))
+    frames = sorted((run / "frames").glob("shot_1_*.png"))
+    rows = list(csv.DictReader((run / "shots" / "episode_01.csv").open()))
+    assert len(frames) == len(rows)
+    digests = set()
+    for path in frames:
+        with Image.open(path) as image:
+            assert image.size == (1080, 1920)
+            digests.add(image.tobytes()[::997])
+    assert len(digests) == len(frames), "every shot has its own frame"
+
+
+def test_timeline_has_a_clip_per_shot(stub_run: dict[str, object]) -> None:
+    import opentimelineio as otio
+
+    run = Path(str(stub_run["run"]))
+    timeline = otio.adapters.read_from_file(str(run / "episode_01.otio"))
+    clips = [c for c in timeline.video_tracks()[0] if isinstance(c, otio.schema.Clip)]
+    rows = list(csv.DictReader((run / "shots" / "episode_01.csv").open()))
+    assert len(clips) == len(rows)
+    assert (run / "episode_01.edl").exists() and (run / "episode_01.xml").exists()
+
+
+def test_runs_show_list_and_log(stub_run: dict[str, object]) -> None:
+    from conftest import run_cli
+
+    run = Path(str(stub_run["run"]))
+    runs = str(stub_run["runs"])
+    listed = run_cli("runs", "list", "--runs-dir", runs)
+    assert run.name in listed.stdout and "done" in listed.stdout
+    shown = run_cli("runs", "show", run.name, "--runs-dir", runs)
+    assert "writer" in shown.stdout and "director" in shown.stdout
+    log = run_cli("runs", "log", run.name, "--runs-dir", runs, "--agent", "director",
+                  "--type", "llm_call")
+    lines = log.stdout.strip().splitlines()
+    assert lines and all("llm_call" in line and "director" in line for line in lines)
