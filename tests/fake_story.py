@@ -179,7 +179,7 @@ def shotlist(lang: str, n_lines: int = 4) -> dict[str, Any]:
 
 
 def story_script(episodes: int = 1, lang: str = "en", scenes: int = 3,
-                 delay_s: float = 0.0) -> dict[str, Any]:
+                 delay_s: float = 0.0, concurrency: int = 4) -> dict[str, Any]:
     replies: dict[str, list[Any]] = {"Bible@series": [bible(lang)],
                                      "CriticReport": [{"issues": []}] * (4 * episodes)}
     for ep in range(1, episodes + 1):
@@ -187,7 +187,7 @@ def story_script(episodes: int = 1, lang: str = "en", scenes: int = 3,
         for s in range(1, scenes + 1):
             replies[f"Scene@scene:{ep}.{s}"] = [scene(lang, ep, s)]
             replies[f"ShotList@shotlist:{ep}.{s}"] = [shotlist(lang)]
-    return {"delay_s": delay_s, "replies": replies}
+    return {"delay_s": delay_s, "concurrency": concurrency, "replies": replies}
 
 
 def write_script(path: Path, **kwargs: Any) -> Path:

@@ -95,9 +95,10 @@ class ScriptedModel:
 
     @classmethod
     def from_file(cls, path: Path) -> ScriptedModel:
-        """A script file: {"delay_s": 0.1, "replies": {"Schema" or "Schema@node": [obj, ...]}}."""
+        """A script file: {"delay_s": 0.1, "concurrency": 1, "replies": {"Schema@node": [...]}}."""
         data = json.loads(path.read_text(encoding="utf-8"))
         model = cls(delay_s=float(data.get("delay_s", 0.0)), name=f"fake:{path.name}")
+        model.concurrency = int(data.get("concurrency", cls.concurrency))
         for key, replies in data.get("replies", {}).items():
             model.by_key[key] = deque(replies)
         return model

@@ -1,0 +1,61 @@
+"""kill -9 in the middle of a run, then resume: nothing done is redone."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import PREMISE, run_cli
+from fake_story import write_script
+
+from reelwright.events import read_events
+from reelwright.plan import Plan
+
+EXPECTED_CALLS = 1 + 1 + 3 + 2 + 3  # bible, outline, scenes, two critics, shot lists
+
+
+def done_nodes(run: Path) -> int:
+    try:
+        data = json.loads((run / "plan.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return 0
+    return sum(1 for n in data["nodes"] if n["status"] == "done")
+
+
+def test_kill_9_halfway_then_resume(tmp_path: Path) -> None:
+    script = write_script(tmp_path / "story.json", episodes=1, delay_s=0.4, concurrency=1)
+    runs = tmp_path / "runs"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reelwright.cli", "make", PREMISE, "--episodes", "1",
+         "--episode-seconds", "30", "--llm", f"fake:{script}", "--runs-dir", str(runs)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
+    deadline = time.monotonic() + 120
+    run: Path | None = None
+    while time.monotonic() < deadline:
+        found = [p for p in runs.glob("*") if p.is_dir()] if runs.exists() else []
+        if found and done_nodes(found[0]) >= 5:
+            run = found[0]
+            break
+        time.sleep(0.05)
+    assert run is not None, "the run never got going"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    before = Plan.load(run / "plan.json")  # a killed run stays loadable
+    done_before = {n for n in before.ids() if before.node(n)["status"] == "done"}
+    assert 0 < len(done_before) < len(before) or before.node("critique:series")["status"] != "done"
+
+    result = run_cli("resume", run.name, "--runs-dir", str(runs))
+    assert result.returncode == 0, result.stderr[-2000:]
+    after = Plan.load(run / "plan.json")
+    assert all(node["status"] == "done" for node in after.iter_nodes())
+    for node_id in done_before:
+        assert after.node(node_id)["version"] == before.node(node_id)["version"], node_id
+    calls = [e for e in read_events(run / "events.jsonl")
+             if e["type"] == "llm_call" and not e["cache_hit"]]
+    assert len(calls) <= EXPECTED_CALLS * 1.15, f"{len(calls)} calls for {EXPECTED_CALLS}"
+    assert (run / "episode_01.mp4").exists()
