@@ -26,7 +26,6 @@ from reelwright.report_sections import (
     storyboard_section,
 )
 from reelwright.report_svg import (
-    AGENT_COLOURS,
     STATUS_COLOURS,
     agent_colour,
     esc,
@@ -70,7 +69,7 @@ table.kv th{width:200px;background:#f7f8fa}
 .logline{font-size:16px;font-style:italic;margin:0 0 10px}
 blockquote{margin:8px 0;padding:8px 14px;border-left:4px solid var(--accent);background:#f5f8fc}
 blockquote small{display:block;color:var(--muted);text-transform:uppercase;font-size:11px}
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(100px,1fr));gap:10px;
  margin:12px 0}
 .card{border:1px solid var(--line);border-radius:8px;padding:8px 12px;background:#fbfcfd}
 .card small{display:block;color:var(--muted)}.card b{font-size:17px}
@@ -91,12 +90,12 @@ blockquote small{display:block;color:var(--muted);text-transform:uppercase;font-
 .legend .box{display:inline-block;width:14px;height:10px;border:2px solid;border-radius:3px;
  margin-right:5px;vertical-align:-1px}
 .scroll{overflow:auto;max-height:78vh;border:1px solid var(--line);border-radius:8px}
-.wf{font-size:11.5px;max-height:78vh;overflow:auto;border:1px solid var(--line);
- border-radius:8px}
+.wf{font-size:11.5px;max-height:78vh;overflow-x:hidden;overflow-y:auto;
+ border:1px solid var(--line);border-radius:8px}
 .wf-row{display:flex;align-items:center;height:17px}
-.wf-label{flex:0 0 180px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;
+.wf-label{flex:0 0 200px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;
  padding:0 8px;text-align:right;color:#333}
-.wf-track{position:relative;flex:1;height:100%;margin-right:12px}
+.wf-track{position:relative;flex:1;height:100%;margin-right:14px}
 .wf-row:hover{background:#f3f6fb}
 .wf .bar{position:absolute;top:3px;height:11px;border-radius:2px;min-width:2px}
 .wf .bar.failed{outline:2px solid #d62728}
@@ -107,8 +106,14 @@ blockquote small{display:block;color:var(--muted);text-transform:uppercase;font-
 .wf-axis .wf-label{color:var(--muted)}
 .wf-axis i{position:absolute;top:0;font-style:normal;color:var(--muted);height:22px;
  border-left:1px solid #c5cad3;padding-left:3px;line-height:22px;white-space:nowrap}
-.wf-group{font-weight:600;padding:8px 10px 2px;border-top:1px solid var(--line)}
-.wf-group small{font-weight:400;color:var(--muted)}
+details.wf-agent{margin:0}
+.wf-lane{height:26px;cursor:pointer;list-style:none;border-top:1px solid var(--line);
+ background:#f8f9fb;font-weight:600}
+.wf-lane::-webkit-details-marker{display:none}
+.wf-lane .wf-label::before{content:"▸ ";color:var(--muted)}
+details[open]>.wf-lane .wf-label::before{content:"▾ "}
+.wf-lane .wf-label small{color:var(--muted);font-weight:400}
+.wf-lane .bar{top:6px;height:14px;opacity:.75}
 svg.plan{display:block;background:#fcfcfd}
 svg.plan text{font:11px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;fill:#1d2330}
 svg.plan .edges path{fill:none;stroke:#8d96a6;stroke-width:1;opacity:.55}
@@ -137,6 +142,7 @@ details.round,details.revision{border:1px solid var(--line);border-radius:6px;pa
 .diff .del mark{background:#ffb8b0}.diff .add mark{background:#9fefb5}
 .diff mark{color:inherit;border-radius:2px}
 .diff .hunk{background:#ddf4ff;color:#57606a}.diff .ctx{color:#57606a}
+.curves{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:0 24px}
 figure.curve{margin:4px 0 14px}figure.curve svg{max-width:100%;height:auto}
 .curve .grid{stroke:#e6e8ee}.curve .zero{stroke:#a9b0bd}.curve .tick{font-size:11px;
  fill:#5b6475}
@@ -149,15 +155,16 @@ figure.shot q{display:block;font-style:italic;margin-top:4px;color:#333}
 .noframe{display:flex;align-items:center;justify-content:center;aspect-ratio:9/16;
  background:#eceef2;color:var(--muted);width:100%}
 .episodes{display:flex;flex-wrap:wrap;gap:24px}.episode{width:290px}
-.episode video,.episode .noframe{width:270px;aspect-ratio:9/16;background:#000;
- border-radius:8px}
-ol.versions li{margin-bottom:10px}ul.files{columns:2}
+.episode video{width:270px;aspect-ratio:9/16;border-radius:8px;background:#000}
+.episode .noframe{width:270px;aspect-ratio:auto;height:90px;border-radius:8px}
+ul.versions li{margin-bottom:10px}ul.files{columns:2}
 @media (max-width:820px){.layout{display:block}nav.toc{position:static;height:auto}
  main{padding:12px}ul.files{columns:1}}
 @media print{nav.toc{display:none}.layout{display:block}details{open:true}}
 """
 
 JS = """(function(){
+document.documentElement.setAttribute('data-js','ready');
 var links=document.querySelectorAll('nav.toc a'),byId={};
 links.forEach(function(a){byId[a.getAttribute('href').slice(1)]=a;});
 if('IntersectionObserver' in window){var io=new IntersectionObserver(function(es){
@@ -197,8 +204,9 @@ def _plan_section(data: RunData) -> str:
 
 
 def _timeline_section(data: RunData) -> str:
-    return ('<p class="note">One row per node, grouped by agent; a bar spans node_started to '
-            "node_done (a red outline: failed; striped: never finished). Hover for times.</p>"
+    return ('<p class="note">One lane per agent (click to open or close its nodes), then one row '
+            "per node; a bar spans node_started to node_done (red outline: failed; striped: "
+            "never finished). Hover a bar for its times.</p>"
             + waterfall(spans(data)))
 
 
@@ -241,7 +249,6 @@ def render_report(data: RunData) -> str:
         body.append(f'<section id="{key}"><h2>{esc(title)}</h2>{content}</section>')
         toc.append(f'<a href="#{key}">{esc(title)} <small>{_count(key, data)}</small></a>')
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    known = ", ".join(AGENT_COLOURS)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{esc(_csp())}">'
@@ -251,7 +258,7 @@ def render_report(data: RunData) -> str:
         f'<div class="layout"><nav class="toc" aria-label="contents"><div class="brand">'
         f'reelwright report</div>{"".join(toc)}</nav><main><header class="top">'
         f'<h1>{esc(data.title)}</h1><p class="sub">Run <span class="mono">{esc(data.run_id)}'
-        f"</span> · report written {esc(stamp)} · agents: {esc(known)}</p></header>"
+        f"</span> · {esc(data.status)} · report written {esc(stamp)}</p></header>"
         f'{"".join(body)}</main></div><script>{JS}</script></body></html>\n'
     )
 
@@ -261,4 +268,5 @@ def write_report(run_path: Path) -> Path:
     run_path = Path(run_path)
     out = run_path / "report.html"
     write_text_atomic(out, render_report(load_run(run_path)))
+    out.chmod(0o644)  # the temp file was private; a report is meant to be opened and shared
     return out

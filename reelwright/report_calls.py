@@ -47,7 +47,7 @@ def agents_section(data: RunData) -> str:
             "<th>model time</th><th>cost</th></tr>")
     body = []
     for agent, r in sorted(rows.items(), key=lambda kv: -kv[1]["seconds"]):
-        cost = money(r["cost_usd"]) if r["calls"] else "-"
+        cost = money(r["cost_usd"] if r["cost_known"] else None) if r["calls"] else "-"
         body.append(f"<tr><td>{swatch(agent)}</td><td>{r['nodes']:.0f}</td>"
                     f"<td>{r['failed']:.0f}</td><td>{r['calls']:.0f}</td>"
                     f"<td>{r['cache_hits']:.0f}</td><td>{r['errors']:.0f}</td>"
@@ -67,10 +67,11 @@ def call_html(event: dict[str, Any]) -> str:
     if num(event.get("attempt"), 1) > 1:
         flags.append(f'<span class="badge">attempt {esc(event.get("attempt"))}</span>')
     schema = event.get("schema_name") or event.get("schema") or ""
+    prompt = f"{event['prompt']} prompt · " if event.get("prompt") else ""
     cost = event.get("cost_usd")
     summary = (f'<span class="seq">#{esc(event.get("seq", ""))}</span> '
                f'<span class="mono">{esc(event.get("node") or "-")}</span> '
-               f'{esc(schema)} <small>{esc(event.get("model", ""))} · '
+               f'{esc(schema)} <small>{esc(prompt)}{esc(event.get("model", ""))} · '
                f'{num(event.get("tokens_in")):,.0f}+{num(event.get("tokens_out")):,.0f} tok · '
                f'{num(event.get("latency_s")):.2f} s'
                f'{" · " + esc(money(num(cost))) if cost is not None else ""}</small> '
@@ -102,7 +103,7 @@ def calls_section(data: RunData) -> str:
            '<button type="button" data-toggle="close">collapse all</button></div>']
     for agent in sorted(by_agent):
         items = by_agent[agent]
-        out.append(f'<h3>{swatch(agent)} <small>{len(items)} calls</small></h3>')
+        out.append(f'<h3>{swatch(agent)} <small>{plural(len(items), "call")}</small></h3>')
         out.append("".join(call_html(e) for e in items))
     return "".join(out)
 
@@ -115,13 +116,14 @@ def tools_section(data: RunData) -> str:
     for event in tools:
         counts[str(event.get("tool"))] += 1
     summary = ", ".join(f"{esc(t)} ×{n}" for t, n in sorted(counts.items()))
+    label = plural(len(tools), "tool call")
     rows = "".join(
         f'<tr><td>{esc(e.get("seq", ""))}</td><td>{swatch(str(e.get("agent") or "-"))}</td>'
         f'<td class="mono">{esc(e.get("node") or "-")}</td><td>{esc(e.get("tool", ""))}</td>'
         f'<td class="mono small">{esc(json.dumps(e.get("args"), ensure_ascii=False))}</td>'
         f'<td>{num(e.get("seconds")):.2f}</td><td class="small">{esc(e.get("result", ""))}</td>'
         "</tr>" for e in tools)
-    return (f'<details><summary>{len(tools)} tool calls: {summary}</summary>'
+    return (f'<details><summary>{label}: {summary}</summary>'
             '<div class="scroll"><table><thead><tr><th>#</th><th>agent</th><th>node</th>'
             '<th>tool</th><th>args</th><th>s</th><th>result</th></tr></thead>'
             f'<tbody>{rows}</tbody></table></div></details>')
@@ -130,12 +132,17 @@ def tools_section(data: RunData) -> str:
 # --- critique ------------------------------------------------------------------
 
 
-def issues_table(issues: list[Any]) -> str:
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def issues_table(issues: list[Any], node: str = "-", source: str = "-") -> str:
+    """Issues as rows; pacing issues (kind and detail only) borrow the node that raised them."""
     if not issues:
         return '<p class="ok">No issues.</p>'
     rows = []
     for issue in issues:
-        i = as_dict(issue)
+        i = {"node": node, "source": source, **as_dict(issue)}
         severity = str(i.get("severity", ""))
         evidence = i.get("evidence", i.get("detail", ""))
         rows.append(f'<tr><td class="mono">{esc(i.get("node", "-"))}</td>'
@@ -150,7 +157,7 @@ def issues_table(issues: list[Any]) -> str:
 
 def critique_rounds(data: RunData) -> list[dict[str, Any]]:
     """Critique events; the critique node's stored rounds when the log has none."""
-    rounds = [e for e in data.of_type("critique")]
+    rounds = data.of_type("critique")
     if rounds:
         return rounds
     report = data.payload("critique:series")
@@ -175,27 +182,32 @@ def critique_section(data: RunData) -> str:
                     f'<td>{esc(r.get("found", ""))}</td><td>{esc(r.get("fixed", ""))}</td>'
                     f'<td>{esc(r.get("remaining", ""))}</td>'
                     f'<td>{esc(r.get("dropped_ungrounded", ""))}</td><td>{esc(kinds)}</td></tr>')
-    out = [f'<p>{len(rounds)} critique rounds, {len(revisions)} revisions.</p>',
+    out = [f'<p>{plural(len(rounds), "critique round")}, {plural(len(revisions), "revision")}.'
+           "</p>",
            f'<table class="num"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>']
     for r in rounds:
         issues = as_list(r.get("issues"))
         label = f"{r.get('node') or '-'} round {r.get('round', '?')}"
-        opened = " open" if issues and len(rounds) <= 6 else ""
-        out.append(f'<details class="round"{opened}><summary>{esc(label)}: {len(issues)} issues'
-                   f'</summary>{issues_table(issues)}</details>')
+        opened = " open" if issues and len(issues) <= 10 and len(rounds) <= 6 else ""
+        table = issues_table(issues, str(r.get("node") or "-"), str(r.get("source") or "-"))
+        out.append(f'<details class="round"{opened}><summary>{esc(label)}: '
+                   f'{plural(len(issues), "issue")}</summary>{table}</details>')
     if revisions:
-        out.append("<h3>Revisions</h3>")
+        out.append("<h3>Revisions the critique asked for (before → after)</h3>")
     for rev in revisions:
         target = rev.get("target") or rev.get("node") or "-"
         issues = as_list(rev.get("issues"))
         out.append(f'<details class="revision"><summary>round {esc(rev.get("round", "?"))}: '
-                   f'<span class="mono">{esc(target)}</span> revised for {len(issues)} issues'
+                   f'<span class="mono">{esc(target)}</span> revised for '
+                   f'{plural(len(issues), "issue")}'
                    f'</summary>{issues_table(issues)}'
                    f'{diff_html(str(rev.get("before") or ""), str(rev.get("after") or ""))}'
                    "</details>")
     final = as_list(data.payload("critique:series").get("final_issues"))
     if data.payload("critique:series"):
-        out.append(f"<h3>Left at the end ({len(final)})</h3>{issues_table(final)}")
+        opened = " open" if len(final) <= 10 else ""
+        out.append(f'<details class="round"{opened}><summary><b>Left at the end: '
+                   f'{plural(len(final), "issue")}</b></summary>{issues_table(final)}</details>')
     return "".join(out)
 
 

@@ -7,11 +7,12 @@ of the wrong shape gives an empty section and a note, never an exception.
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,11 @@ def parse_ts(value: Any) -> float | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if moment.tzinfo is None:  # the event log writes UTC; a bare time is read as UTC too
+            moment = moment.replace(tzinfo=UTC)
+        return moment.timestamp()
+    except (ValueError, OverflowError, OSError):
         return None
 
 
@@ -46,10 +50,12 @@ def as_list(value: Any) -> list[Any]:
 
 
 def num(value: Any, default: float = 0.0) -> float:
+    """A finite float, or the default for anything else (None, text, NaN, infinity)."""
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        result = float(value)
+    except (TypeError, ValueError, OverflowError):
         return default
+    return result if math.isfinite(result) else default
 
 
 @dataclass
@@ -210,20 +216,23 @@ def spans(data: RunData) -> list[Span]:
         out.append(Span(node, agent, k, start, max(last, start), "unfinished"))
     if not out:
         for node_id, node in data.nodes.items():
-            start, end = parse_ts(node.get("started_at")), parse_ts(node.get("finished_at"))
-            if start is not None:
+            began, end = parse_ts(node.get("started_at")), parse_ts(node.get("finished_at"))
+            if began is not None:
                 status = str(node.get("status"))
                 out.append(Span(node_id, str(node.get("owner") or "-"), str(node.get("kind")),
-                                start, end if end is not None else start,
+                                began, end if end is not None else began,
                                 status if status in ("done", "failed") else "unfinished"))
     return out
+
+
+_AGENT_FIELDS = ("nodes", "failed", "calls", "cache_hits", "errors", "tokens_in", "tokens_out",
+                 "seconds", "llm_seconds", "cost_usd", "cost_known")
 
 
 def agent_table(data: RunData) -> dict[str, dict[str, float]]:
     """Per agent: nodes, failures, model calls, cache hits, tokens, node seconds, cost."""
     rows: dict[str, dict[str, float]] = defaultdict(
-        lambda: dict.fromkeys(("nodes", "failed", "calls", "cache_hits", "errors", "tokens_in",
-                               "tokens_out", "seconds", "llm_seconds", "cost_usd"), 0.0))
+        lambda: dict.fromkeys(_AGENT_FIELDS, 0.0))
     for event in data.events:
         agent = str(event.get("agent") or "-")
         type_ = event.get("type")
@@ -240,6 +249,7 @@ def agent_table(data: RunData) -> dict[str, dict[str, float]]:
             row["tokens_out"] += num(event.get("tokens_out"))
             row["llm_seconds"] += num(event.get("latency_s"))
             row["cost_usd"] += num(event.get("cost_usd"))
+            row["cost_known"] += 1 if event.get("cost_usd") is not None else 0
     return dict(rows)
 
 

@@ -108,9 +108,13 @@ def _frame_png(path: Path, shot_id: str, names: list[str], night: bool) -> None:
 
 
 def make_sample_run(path: Path, *, episodes: int = 2, shots_per_scene: int = 3,
-                    frames: bool = True, hostile: bool = False,
-                    max_events: int | None = None) -> Path:
-    """Write plan.json, events.jsonl, run.toml, frames and one version folder under path."""
+                    frames: bool = True, hostile: bool = False, fail_clip: bool = False,
+                    review_gate: bool = False, max_events: int | None = None) -> Path:
+    """Write plan.json, events.jsonl, run.toml, frames and one version folder under path.
+
+    `hostile` plants markup in the premise, title, a line, an issue and a note;
+    `fail_clip` fails the last clip (node_failed); `review_gate` logs a gate stop.
+    """
     from reelwright.agents.fixtures_story import clean_story_en
 
     story = clean_story_en()
@@ -119,6 +123,7 @@ def make_sample_run(path: Path, *, episodes: int = 2, shots_per_scene: int = 3,
     if hostile:
         premise += " " + HOSTILE
         bible["title"] += " " + HOSTILE
+        bible["locations"].append({"name": "Cave " + HOSTILE, "look": HOSTILE})
     path.mkdir(parents=True, exist_ok=True)
     run = _Run(path.name)
     settings = {"premise": premise, "episodes": episodes, "episode_seconds": 60.0, "lang": "en",
@@ -153,6 +158,8 @@ def make_sample_run(path: Path, *, episodes: int = 2, shots_per_scene: int = 3,
             run.done(sid, s, e)
             scene_ids.append(sid)
     _critique(run, scene_ids, hostile)
+    if review_gate:
+        run.emit(run.end["critique:series"] + 0.01, "review_gate", None, None, gate="scripts")
     for sid in scene_ids:
         _shots(run, path, sid, shots_per_scene, frames)
     total = 0.0
@@ -170,8 +177,20 @@ def make_sample_run(path: Path, *, episodes: int = 2, shots_per_scene: int = 3,
         run.tool(e - 0.1, "editor", f"cut:{ep}", "ffmpeg:render", cut["mp4"])
         run.done(f"cut:{ep}", s, e)
         total = max(total, e)
-    run.emit(total + 0.1, "run_done", None, None, status="done", failed=[],
-             seconds=round(total, 3))
+    failed: list[str] = []
+    if fail_clip:
+        last = [n for n in run.nodes if n.startswith("clip:")][-1]
+        node = run.nodes[last]
+        node.update(status="failed", payload=None, version=0,
+                    error="RuntimeError: ffmpeg exited with status 1")
+        done_event = next(e for e in run.events
+                          if e["type"] == "node_done" and e["node"] == last)
+        done_event.update(type="node_failed", error=node["error"])
+        for key in ("seconds", "version"):
+            done_event.pop(key, None)
+        failed.append(last)
+    run.emit(total + 0.1, "run_done", None, None, status="failed" if failed else "done",
+             failed=failed, seconds=round(total, 3))
     _revision(run, path, total + 60, hostile)
     events = run.events[:max_events] if max_events else run.events
     plan = {"directed": True, "multigraph": False, "graph": {"run": run.run_id},
@@ -221,7 +240,7 @@ def _shots(run: _Run, path: Path, sid: str, count: int, frames: bool) -> None:
     key = sid.split(":")[1]
     scene = run.nodes[sid]["payload"]
     names = scene["ledger"]["present"]
-    shots = []
+    shots: list[dict[str, Any]] = []
     for n in range(1, count + 1):
         line_no = n if n <= len(scene["lines"]) else None
         shots.append({"size": _SIZES[n % 5], "angle": "eye level", "move": _MOVES[n % 5],
@@ -246,7 +265,8 @@ def _shots(run: _Run, path: Path, sid: str, count: int, frames: bool) -> None:
         run.done(lid, s, e)
     for n, shot in enumerate(shots, 1):
         shot_id = f"{key}.{n}"
-        plan = {**shot, "id": shot_id, "scene": key, "hook": key.endswith(".1") and n == 1,
+        plan: dict[str, Any] = {
+                **shot, "id": shot_id, "scene": key, "hook": key.endswith(".1") and n == 1,
                 "cliffhanger": n == count, "line_ids": [f"{key}.{k}" for k in shot["lines"]],
                 "prompt": f"{shot['description']}, storyboard", "location": scene["location"],
                 "location_look": "", "interior": scene["interior"],
@@ -262,7 +282,7 @@ def _shots(run: _Run, path: Path, sid: str, count: int, frames: bool) -> None:
                        {"path": rel, "duration": shot["duration"]}, [f"shot:{shot_id}", *lines])
         run.tool(e - 0.05, "cinematographer", f"frame:{shot_id}", "image:storyboard", rel)
         run.done(f"frame:{shot_id}", s, e)
-        clip = {"path": f"clips/shot_{shot_id.replace('.', '_')}.mp4",
+        clip: dict[str, Any] = {"path": f"clips/shot_{shot_id.replace('.', '_')}.mp4",
                 "duration": shot["duration"]}
         s, e = run.add(f"clip:{shot_id}", "clip", "cinematographer", clip, [f"frame:{shot_id}"])
         run.tool(e - 0.05, "cinematographer", f"clip:{shot_id}", "video:animatic", clip["path"])
@@ -270,9 +290,9 @@ def _shots(run: _Run, path: Path, sid: str, count: int, frames: bool) -> None:
 
 
 def _revision(run: _Run, path: Path, t: float, hostile: bool) -> None:
-    """One human note after the run, with the plan before it kept in versions/v1."""
+    """One human note after the run; the run before it is kept in versions/v0 (as revise does)."""
     note = "make the mother his older sister" + (" " + HOSTILE if hostile else "")
-    version = path / "versions" / "v1"
+    version = path / "versions" / "v0"
     if version.exists():
         shutil.rmtree(version)
     version.mkdir(parents=True)
@@ -284,5 +304,5 @@ def _revision(run: _Run, path: Path, t: float, hostile: bool) -> None:
     bible["characters"][1]["role"] = "older sister"
     run.nodes["series"]["payload"] = bible
     run.nodes["series"]["version"] = 2
-    run.emit(t, "human_note", "showrunner", None, note=note, nodes=["series"], version=1)
+    run.emit(t, "human_note", "human", None, note=note, nodes=["series"], version=1)
     run.llm(t + 2, "showrunner", "series", "Edit", "showrunner", {"node": "series"})

@@ -6,7 +6,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from reelwright.report_calls import issues_table, money
+from reelwright.report_calls import money, plural
 from reelwright.report_data import RunData, as_dict, as_list, natural_key, num, safe_rel, totals
 from reelwright.report_svg import STATUS_COLOURS, emotion_svg, esc, fmt_s
 
@@ -27,7 +27,7 @@ def overview(data: RunData) -> str:
         f'{esc(s)} {n}</span>' for s, n in t["by_status"].items())
     cards = [("nodes", f"{t['nodes']:,}"), ("model calls", f"{t['calls']:,}"),
              ("cache hits", f"{t['cache_hits']:,}"),
-             ("tokens", f"{t['tokens_in']:,} in / {t['tokens_out']:,} out"),
+             ("tokens in", f"{t['tokens_in']:,}"), ("tokens out", f"{t['tokens_out']:,}"),
              ("cost", money(t["cost"])), ("time", fmt_s(t["wall_s"])),
              ("events", f"{t['events']:,}")]
     card_html = "".join(f'<div class="card" data-stat="{esc(k)}"><small>{esc(k)}</small>'
@@ -39,6 +39,11 @@ def overview(data: RunData) -> str:
            f'<p>Run <span class="mono">{esc(data.run_id)}</span> · status '
            f'<span class="status {esc(data.status)}">{esc(data.status)}</span> · {status_counts}'
            "</p>", f'<div class="cards">{card_html}</div>']
+    gates = data.of_type("review_gate")
+    if gates:
+        out.append(f'<p class="note">Stopped for review after the '
+                   f'{esc(gates[-1].get("gate", "?"))} (seq {esc(gates[-1].get("seq", "?"))}); '
+                   "resume the run to go on.</p>")
     if data.problems:
         out.append('<ul class="problems">' + "".join(f"<li>{esc(p)}</li>" for p in data.problems)
                    + "</ul>")
@@ -97,8 +102,8 @@ def emotion_section(data: RunData) -> str:
            "(−1 negative, +1 positive; values outside are clamped).</p>"]
     for ep in eps:
         title = data.payload(f"episode:{ep}").get("title", "")
-        out.append(f"<h3>Episode {ep}: {esc(title)}</h3>{emotion_svg(ep, data)}")
-    return "".join(out)
+        out.append(f'<div><h3>Episode {ep}: {esc(title)}</h3>{emotion_svg(ep, data)}</div>')
+    return out[0] + '<div class="curves">' + "".join(out[1:]) + "</div>"
 
 
 def _dialogue(data: RunData, shot: dict[str, Any], shot_id: str) -> list[str]:
@@ -133,7 +138,7 @@ def storyboard_section(data: RunData) -> str:
     out = []
     current = None
     for node_id in shots:
-        shot_id = node_id.split(":", 1)[1]
+        shot_id = node_id.partition(":")[2]
         scene_key = ".".join(shot_id.split(".")[:2])
         if scene_key != current:
             if current is not None:
@@ -172,15 +177,14 @@ def player_section(data: RunData) -> str:
         return '<p class="empty">No episode cut yet.</p>'
     out = ['<div class="episodes">']
     for node_id in cuts:
-        ep = node_id.split(":", 1)[1]
+        ep = node_id.partition(":")[2]
         cut = data.payload(node_id)
         mp4 = safe_rel(data.path, cut.get("mp4"))
         poster = first_frame(data, int(ep)) if ep.isdigit() else None
         poster_attr = f' poster="{url(poster)}"' if poster else ""
         video = (f'<video controls preload="metadata" playsinline src="{url(mp4)}"'
                  f'{poster_attr}></video>' if mp4 else
-                 f'<div class="noframe">not rendered ({esc(data.nodes[node_id].get("status"))})'
-                 "</div>")
+                 f'<div class="noframe">no video ({esc(data.nodes[node_id].get("status"))})</div>')
         links = []
         for key in ("mp4", "srt", "otio", "edl", "xml"):
             rel = safe_rel(data.path, cut.get(key))
@@ -191,9 +195,18 @@ def player_section(data: RunData) -> str:
         pacing = as_list(cut.get("pacing"))
         out.append(f'<div class="episode"><h3>Episode {esc(ep)}</h3>{video}'
                    f'<p>{num(cut.get("seconds")):.1f} s · {" · ".join(links) or "no files"}</p>'
-                   f'{issues_table(pacing) if pacing else ""}</div>')
+                   f'{_pacing(pacing)}</div>')
     out.append("</div>")
     return "".join(out)
+
+
+def _pacing(issues: list[Any]) -> str:
+    """The editor's pacing checks, short enough for the player's column."""
+    if not issues:
+        return ""
+    items = "".join(f'<li><b>{esc(as_dict(i).get("kind", ""))}</b>: '
+                    f'{esc(as_dict(i).get("detail", ""))}</li>' for i in issues)
+    return f'<p class="small">Pacing:</p><ul class="small pacing">{items}</ul>'
 
 
 def revisions_section(data: RunData) -> str:
@@ -215,17 +228,21 @@ def revisions_section(data: RunData) -> str:
             later = (data.versions[i + 1].nodes if i + 1 < len(data.versions)
                      else data.nodes)
             changed = changed_nodes(version.nodes, later)
-            rel = safe_rel(data.path, f"versions/{version.name}/plan.json")
-            link = f' · <a href="{url(rel)}">plan.json</a>' if rel else ""
+            links = [f'<a href="{url(rel)}">{name}</a>' for name in ("report.html", "plan.json")
+                     if (rel := safe_rel(data.path, f"versions/{version.name}/{name}"))]
             size = f"{len(version.nodes)} nodes" if version.nodes is not None else "no plan"
             after = "the next version" if i + 1 < len(data.versions) else "now"
-            diff = (f"{len(changed)} nodes differ from {after}: " +
+            verb = "differs" if len(changed) == 1 else "differ"
+            diff = (f"{plural(len(changed), 'node')} {verb} from {after}: " +
                     ", ".join(changed[:40]) + (" …" if len(changed) > 40 else "")
                     if changed else f"no node differs from {after}")
-            items.append(f'<li><b>{esc(version.name)}</b> · {esc(size)}{link}'
-                         f'<blockquote>{esc(version.note.strip() or "(no note)")}</blockquote>'
-                         f'<small class="mono">{esc(diff)}</small></li>')
-        out.append(f'<h3>Saved versions</h3><ol class="versions">{"".join(items)}</ol>')
+            items.append(f'<li><b>{esc(version.name)}</b> · {esc(size)} · '
+                         f'{" · ".join(links) or "no files"}<blockquote><small>the run before '
+                         f'this note</small>{esc(version.note.strip() or "(no note)")}'
+                         f'</blockquote><small class="mono">{esc(diff)}</small></li>')
+        out.append('<h3>Saved versions</h3><p class="note">Each version is the run as it was '
+                   "before a note was applied (<code>reelwright undo</code> goes back to the "
+                   f'last one).</p><ul class="versions">{"".join(items)}</ul>')
     return "".join(out)
 
 
@@ -245,8 +262,8 @@ def files_section(data: RunData) -> str:
     for folder, pattern in (("script", "*"), ("shots", "*.csv"), (".", "episode_*")):
         base = root / folder
         if base.is_dir():
-            found += sorted((p.relative_to(root).as_posix() for p in base.glob(pattern)
-                             if p.is_file()))
+            found += sorted(p.relative_to(root).as_posix() for p in base.glob(pattern)
+                             if p.is_file())
     counts = []
     for folder in ("frames", "clips", "audio", "cache"):
         if (root / folder).is_dir():

@@ -51,16 +51,26 @@ def fmt_s(seconds: float) -> str:
 # --- waterfall ---------------------------------------------------------------
 
 
-def waterfall(spans: list[Span]) -> str:
-    """One row per node, grouped by agent, bars placed by percentage so the page can reflow."""
+def _bar(s: Span, t0: float, total: float, colour: str) -> str:
+    left = (s.start - t0) / total * 100
+    width = max((s.end - s.start) / total * 100, 0.15)
+    tip = (f"{s.node} ({s.kind}) {s.outcome}: +{s.start - t0:.2f}s to +{s.end - t0:.2f}s, "
+           f"{s.end - s.start:.2f}s")
+    return (f'<i class="bar {s.outcome}" style="left:{left:.3f}%;width:{width:.3f}%;'
+            f'background-color:{colour}" title="{esc(tip)}"></i>')
+
+
+def waterfall(spans: list[Span], open_rows: int = 60) -> str:
+    """An agent lane each, opening to one row per node; bars placed by percentage."""
     if not spans:
         return '<p class="empty">No node has started yet.</p>'
     t0 = min(s.start for s in spans)
     t1 = max(max(s.end for s in spans), t0 + 0.001)
     total = t1 - t0
-    step = nice_step(total)
-    ticks = "".join(f'<i style="left:{(k * step) / total * 100:.3f}%">{esc(fmt_s(k * step))}</i>'
-                    for k in range(int(total / step) + 1))
+    unit, name = (1.0, "s") if total < 180 else (60.0, "min") if total < 3 * 3600 else (3600.0, "h")
+    step = nice_step(total / unit) * unit
+    ticks = "".join(f'<i style="left:{(k * step) / total * 100:.3f}%">{k * step / unit:g} {name}'
+                    "</i>" for k in range(int(total / step) + 1))
     out = [f'<div class="wf"><div class="wf-row wf-axis"><span class="wf-label">'
            f'time since first start</span><div class="wf-track">{ticks}</div></div>']
     by_agent: dict[str, dict[str, list[Span]]] = defaultdict(lambda: defaultdict(list))
@@ -71,20 +81,18 @@ def waterfall(spans: list[Span]) -> str:
         rows = by_agent[agent]
         busy = sum(s.end - s.start for ss in rows.values() for s in ss)
         colour = agent_colour(agent)
-        out.append(f'<div class="wf-group"><span class="swatch" style="background:{colour}">'
-                   f'</span>{esc(agent)} <small>{len(rows)} nodes, {esc(fmt_s(busy))} busy'
-                   f'</small></div>')
+        lane = "".join(_bar(s, t0, total, colour) for ss in rows.values() for s in ss)
+        opened = " open" if len(rows) <= open_rows else ""
+        out.append(f'<details class="wf-agent"{opened}><summary class="wf-row wf-lane" '
+                   f'title="{esc(agent)}: {len(rows)} nodes, {esc(fmt_s(busy))} busy">'
+                   f'<span class="wf-label"><span class="swatch" style="background:{colour}">'
+                   f'</span>{esc(agent)} <small>{len(rows)}</small></span>'
+                   f'<div class="wf-track">{lane}</div></summary>')
         for node in sorted(rows, key=lambda n: (min(s.start for s in rows[n]), natural_key(n))):
-            bars = []
-            for s in rows[node]:
-                left = (s.start - t0) / total * 100
-                width = max((s.end - s.start) / total * 100, 0.15)
-                tip = (f"{s.node} ({s.kind}) {s.outcome}: +{s.start - t0:.2f}s "
-                       f"to +{s.end - t0:.2f}s, {s.end - s.start:.2f}s")
-                bars.append(f'<i class="bar {s.outcome}" style="left:{left:.3f}%;'
-                            f'width:{width:.3f}%;background-color:{colour}" title="{esc(tip)}"></i>')
+            bars = "".join(_bar(s, t0, total, colour) for s in rows[node])
             out.append(f'<div class="wf-row"><span class="wf-label mono" title="{esc(node)}">'
-                       f'{esc(node)}</span><div class="wf-track">{"".join(bars)}</div></div>')
+                       f'{esc(node)}</span><div class="wf-track">{bars}</div></div>')
+        out.append("</details>")
     out.append("</div>")
     return "".join(out)
 
@@ -143,8 +151,9 @@ def plan_svg(data: RunData, max_rows: int = 36) -> str:
     place: dict[str, tuple[float, float, float]] = {}
     x = 10.0
     height = max(len(c) for c in columns) * row_h + 20
+    label = {n: n if len(n) <= 48 else n[:47] + "…" for n in data.nodes}
     for column in columns:
-        width = max(len(n) for n in column) * 6.4 + 14
+        width = max(len(label[n]) for n in column) * 6.4 + 14
         offset = (height - len(column) * row_h) / 2
         for i, node in enumerate(column):
             place[node] = (x, offset + i * row_h, width)
@@ -169,7 +178,7 @@ def plan_svg(data: RunData, max_rows: int = 36) -> str:
         boxes.append(f'<g><title>{esc(tip)}</title><rect x="{nx_:.1f}" y="{ny:.1f}" '
                      f'width="{nw:.1f}" height="{box_h}" rx="4" fill="{agent_colour(owner)}" '
                      f'fill-opacity="0.18" stroke="{stroke}" stroke-width="1.6"/>'
-                     f'<text x="{nx_ + 6:.1f}" y="{ny + 12.5:.1f}">{esc(node)}</text></g>')
+                     f'<text x="{nx_ + 6:.1f}" y="{ny + 12.5:.1f}">{esc(label[node])}</text></g>')
     return (f'<svg class="plan" xmlns="http://www.w3.org/2000/svg" width="{x:.0f}" '
             f'height="{height:.0f}" viewBox="0 0 {x:.0f} {height:.0f}" role="img" '
             f'aria-label="plan graph"><g class="edges">{"".join(parts)}</g>'
@@ -216,7 +225,7 @@ def emotion_svg(episode: int, data: RunData) -> str:
                 name = str(as_dict(state).get("name", "?"))
                 series.setdefault(name, []).append((index, float(feels["valence"]),
                                                     str(feels.get("label", ""))))
-    w, h, left, right, top, bottom = 640, 250, 44, 16, 14, 34
+    w, h, left, right, top, bottom = 500, 230, 40, 14, 12, 34
     step = (w - left - right) / max(count - 1, 1)
 
     def px(i: int) -> float:
@@ -237,23 +246,24 @@ def emotion_svg(episode: int, data: RunData) -> str:
     grid.append(f'<text class="tick" x="{(w + left) / 2:.0f}" y="{h - 3}" '
                 f'text-anchor="middle">scene</text>')
     drawn = []
-    legend = []
-    plots = [("target (outline)", "#222", target, ' stroke-dasharray="6 4"')]
-    for k, (name, points) in enumerate(sorted(series.items())):
-        plots.append((name, LINE_COLOURS[k % len(LINE_COLOURS)], sorted(points), ""))
+    legend: list[str] = []
+    plots = [(name, LINE_COLOURS[k % len(LINE_COLOURS)], sorted(points), "")
+             for k, (name, points) in enumerate(sorted(series.items()))]
+    plots.append(("target (outline)", "#222", target, ' stroke-dasharray="6 4"'))  # on top
     for name, colour, points, dash in plots:
         if not points:
             continue
-        path = " ".join(f"{'M' if j == 0 else 'L'}{px(i):.1f},{py(v):.1f}"
-                        for j, (i, v, _) in enumerate(points))
+        path = " ".join(  # a scene the character is absent from breaks the line
+            f"{'L' if j and points[j - 1][0] == i - 1 else 'M'}{px(i):.1f},{py(v):.1f}"
+            for j, (i, v, _) in enumerate(points))
         dots = "".join(f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3.5" fill="{colour}">'
                        f'<title>{esc(name)}, scene {episode}.{i + 1}: {esc(label)} {v:+.2f}'
                        f'</title></circle>' for i, v, label in points)
         drawn.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
                      f'{dots}')
         line = "dash" if dash else "solid"
-        legend.append(f'<span><i class="key {line}" style="border-color:{colour}"></i>'
-                      f'{esc(name)}</span>')
+        legend.insert(0 if dash else len(legend), f'<span><i class="key {line}" '
+                      f'style="border-color:{colour}"></i>{esc(name)}</span>')
     return (f'<figure class="curve"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}"'
             f' width="{w}" height="{h}" role="img" aria-label="emotional curve, episode '
             f'{episode}">{"".join(grid)}{"".join(drawn)}</svg>'
