@@ -48,6 +48,20 @@ def render_frame(ctx: NodeContext) -> dict[str, Any]:
             "width": request.width, "height": request.height, "duration": duration}
 
 
+def plate_for(ctx: NodeContext, plan: ShotPlan, duration: float) -> Path:
+    """The picture the clip moves over: the storyboard panel without its dialogue, since
+    the editor burns the line in as a subtitle (it would show twice)."""
+    run_path: Path = ctx.services.run.path
+    frame = ctx.payload(f"frame:{plan.id}")
+    if ctx.services.images.name != "storyboard":
+        return run_path / frame["path"]
+    out = run_path / "frames" / "plates" / f"shot_{plan.id.replace('.', '_')}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    request = frame_request(ctx, plan, duration, caption="")
+    render_checked(ctx.services.images, request, out, attempts=2)
+    return out
+
+
 def render_clip(ctx: NodeContext) -> dict[str, Any]:
     plan = shot_of(ctx)
     frame = ctx.payload(f"frame:{plan.id}")
@@ -60,7 +74,7 @@ def render_clip(ctx: NodeContext) -> dict[str, Any]:
     backend = ctx.services.video
     request = ClipRequest(
         shot_id=plan.id,
-        frame_path=run_path / frame["path"],
+        frame_path=plate_for(ctx, plan, duration),
         prompt=plan.prompt,
         move=plan.move,
         duration=duration,

@@ -254,7 +254,9 @@ def runs_otel(
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except ReelwrightError as exc:
         typer.echo(f"reelwright: {exc}", err=True)
         sys.exit(2)

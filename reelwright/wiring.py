@@ -21,7 +21,8 @@ CRITIQUE = "critique:series"
 
 def jobs_for(settings: RunSettings, model: str) -> dict[str, Job]:
     """A job per node kind; the salt makes a node stale when its prompt or settings change."""
-    story = {"lang": settings.lang, "model": model, "seed": settings.seed,
+    # The model is not in the salt: resuming or revising with another --llm keeps done work.
+    story = {"lang": settings.lang, "seed": settings.seed,
              "episodes": settings.episodes, "seconds": settings.episode_seconds}
     look = {"images": settings.images, "image_model": settings.image_model,
             "aspect": settings.aspect, "seed": settings.seed}

@@ -7,25 +7,16 @@ media backends (storyboard frames, animatics, voices, ffmpeg, OTIO).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cli_helpers import PREMISE, SECONDS, run_cli
 from fake_story import story_script
 from openai_stub import openai_stub
 
-PREMISE = "A young fisherman battles the raging sea to save his mother"
-SECONDS = 30
 
-
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: int = 900
-            ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "reelwright.cli", *args], capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import PREMISE, run_cli
+from cli_helpers import PREMISE, run_cli
 from fake_story import write_script
 
 from reelwright.events import read_events

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_cli
+from cli_helpers import run_cli
 from fake_story import scene
 
 from reelwright.events import read_events
