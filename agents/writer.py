@@ -10,6 +10,7 @@ import json
 
 from reelwright.scheduler import NodeContext
 
+from .checks_text import Names
 from .common import ask, bible_of, characters_brief, language_problems, language_rule
 from .schemas import Bible, Issue, Outline, Scene
 
@@ -138,11 +139,13 @@ def write_scene(ctx: NodeContext) -> Scene:
 
 def scene_problems(scene: Scene, bible: Bible, cast: list[str], lang: str) -> list[str]:
     """Validation a repair retry can fix: names outside the bible, the wrong language."""
-    names = {c.name for c in bible.characters}
+    names = Names(bible)
     problems = []
     for i, line in enumerate(scene.lines, 1):
-        if line.speaker not in names:
-            problems.append(f"lines.{i}.speaker {line.speaker!r} is not one of {sorted(names)}")
+        if not names.known(line.speaker):
+            problems.append(
+                f"lines.{i}.speaker {line.speaker!r} is not one of {sorted(names.full)}"
+            )
     texts = [line.text for line in scene.lines]
     return problems + language_problems(texts, lang, "dialogue")  # type: ignore[arg-type]
 
