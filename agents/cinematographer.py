@@ -17,15 +17,26 @@ from .common import bible_of
 from .schemas import Bible, Character, Scene, Shot, ShotList
 
 PALETTE = [
-    (220, 60, 60), (60, 120, 220), (240, 170, 40), (70, 170, 90), (160, 80, 200), (40, 180, 190),
+    (220, 60, 60),
+    (60, 120, 220),
+    (240, 170, 40),
+    (70, 170, 90),
+    (160, 80, 200),
+    (40, 180, 190),
 ]
 SIZE_WORDS = {
-    "ECU": "extreme close-up", "CU": "close-up", "MCU": "medium close-up", "MS": "medium shot",
-    "WS": "wide shot", "EWS": "extreme wide shot",
+    "ECU": "extreme close-up",
+    "CU": "close-up",
+    "MCU": "medium close-up",
+    "MS": "medium shot",
+    "WS": "wide shot",
+    "EWS": "extreme wide shot",
 }
 LIGHT = {
-    "DAY": "soft daylight", "NIGHT": "low-key night light, deep blue shadows",
-    "DAWN": "pink dawn light", "DUSK": "amber dusk light",
+    "DAY": "soft daylight",
+    "NIGHT": "low-key night light, deep blue shadows",
+    "DAWN": "pink dawn light",
+    "DUSK": "amber dusk light",
 }
 
 
@@ -78,8 +89,9 @@ def character_sheet(ctx: NodeContext) -> dict[str, object]:
     out = run_path / "frames" / "characters" / f"{slug}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     figure = figure_for(bible, character.name)
-    request = SheetRequest(name=character.name, look=character.look, figure=figure,
-                           seed=ctx.services.settings.seed)
+    request = SheetRequest(
+        name=character.name, look=character.look, figure=figure, seed=ctx.services.settings.seed
+    )
     ctx.services.images.render_sheet(request, out)
     return {
         "name": character.name,
@@ -112,9 +124,14 @@ def plan_shot(ctx: NodeContext) -> ShotPlan:
     location_look = location.look if location else ""
     present = set(scene.ledger.present)
     on_screen = [c for c in shot.characters if c.name in present or c.name in _speakers(scene)]
-    prompt = visual_prompt(bible, shot, on_screen_names=[c.name for c in on_screen],
-                           location=scene.location, location_look=location_look,
-                           time_of_day=scene.time_of_day)
+    prompt = visual_prompt(
+        bible,
+        shot,
+        on_screen_names=[c.name for c in on_screen],
+        location=scene.location,
+        location_look=location_look,
+        time_of_day=scene.time_of_day,
+    )
     valence = _mood(scene, [c.name for c in on_screen])
     return ShotPlan(
         **{**shot.model_dump(), "characters": [c.model_dump() for c in on_screen]},
@@ -202,7 +219,9 @@ def frame_request(ctx: NodeContext, plan: ShotPlan, duration: float, caption: st
     for c in plan.characters:
         figure = figure_for(bible, c.name, c.position)
         sheet = run_path / "frames" / "characters" / f"{_slug(c.name)}.png"
-        figures.append(figure.model_copy(update={"reference_image": sheet if sheet.exists() else None}))
+        figures.append(
+            figure.model_copy(update={"reference_image": sheet if sheet.exists() else None})
+        )
     return FrameRequest(
         shot_id=plan.id,
         width=width,

@@ -18,7 +18,8 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 LANGUAGE_RULES = {
     "en": "Write everything in English.",
-    "zh": "所有名字、对白和文字都用简体中文写 (write every name, line and text in Simplified Chinese).",
+    "zh": "所有名字、对白和文字都用简体中文写 "
+    "(write every name, line and text in Simplified Chinese).",
 }
 
 
@@ -56,8 +57,10 @@ def characters_brief(bible: Bible, names: list[str] | None = None) -> str:
     rows = []
     for c in bible.characters:
         if names is None or c.name in names:
-            rows.append(f"- {c.name} ({c.age}, {c.role}): wants {c.want}; flaw: {c.flaw}; "
-                        f"secret: {c.secret}; speaks: {c.voice}")
+            rows.append(
+                f"- {c.name}: {c.role}, {c.age}; wants {c.want}; flaw: {c.flaw}; "
+                f"secret: {c.secret}; speaks: {c.voice}"
+            )
     return "\n".join(rows)
 
 

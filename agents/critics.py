@@ -21,8 +21,16 @@ from .schemas import EpisodeView, Issue, Outline, Scene, StoryView
 from .writer import revise_scene
 
 CriticKind = Literal[
-    "motivation", "tone", "character_voice", "plot_hole", "emotion_unbelievable", "absent_actor",
-    "knowledge_order", "prop_not_held", "time_backwards", "sentiment_mismatch",
+    "motivation",
+    "tone",
+    "character_voice",
+    "plot_hole",
+    "emotion_unbelievable",
+    "absent_actor",
+    "knowledge_order",
+    "prop_not_held",
+    "time_backwards",
+    "sentiment_mismatch",
 ]
 CRITICS = {
     "continuity": "Check plot continuity: motivation, who knows what, who is where, who holds "
@@ -158,9 +166,7 @@ def model_critique(ctx: NodeContext, story: StoryView) -> tuple[list[Issue], int
 def episode_script(episode: EpisodeView) -> str:
     parts = []
     for sid, scene in episode.scenes.items():
-        lines = "\n".join(
-            f"{line.speaker}: {line.text} [{line.emotion}]" for line in scene.lines
-        )
+        lines = "\n".join(f"{line.speaker}: {line.text} [{line.emotion}]" for line in scene.lines)
         parts.append(f"## {sid}: {scene.heading}\n{scene.action}\n{lines}")
     return "\n\n".join(parts)
 

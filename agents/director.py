@@ -28,7 +28,8 @@ def plan_shots(ctx: NodeContext) -> ShotList:
     scene = Scene.model_validate(ctx.payload(f"scene:{ep}.{sc}"))
     budget = s.episode_seconds / len(outline.scenes)
     lines = "\n".join(
-        f"{i}. {line.speaker} ({line.emotion}): {line.text}" for i, line in enumerate(scene.lines, 1)
+        f"{i}. {line.speaker} ({line.emotion}): {line.text}"
+        for i, line in enumerate(scene.lines, 1)
     )
     hook_note = f"The first shot must carry the hook: {outline.hook}" if sc == 1 else ""
     n_lines = len(scene.lines)
@@ -114,11 +115,18 @@ def close_up_for(scene: Scene, n: int) -> Shot:
 def fit_durations(shots: list[Shot], scene: Scene, budget: float, lang: str) -> list[Shot]:
     """Each shot at least as long as its lines; the scene close to its budget."""
     floors = [
-        min(MAX_SHOT, max(MIN_SHOT, sum(speech_seconds(scene.lines[n - 1].text, lang)
-                                        for n in shot.lines) + BREATH))
+        min(
+            MAX_SHOT,
+            max(
+                MIN_SHOT,
+                sum(speech_seconds(scene.lines[n - 1].text, lang) for n in shot.lines) + BREATH,
+            ),
+        )
         for shot in shots
     ]
-    wanted = [max(f, min(MAX_SHOT, max(MIN_SHOT, s.duration))) for f, s in zip(floors, shots, strict=True)]
+    wanted = [
+        max(f, min(MAX_SHOT, max(MIN_SHOT, s.duration))) for f, s in zip(floors, shots, strict=True)
+    ]
     total = sum(wanted)
     if total > 0 and abs(total - budget) / budget > 0.05:
         scale = budget / total

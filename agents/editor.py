@@ -34,11 +34,21 @@ def voice_line(ctx: NodeContext) -> dict[str, Any]:
     out = run_path / "audio" / f"line_{ep}_{sc}_{n}.wav"
     out.parent.mkdir(parents=True, exist_ok=True)
     seconds = synthesize(line.text, voice, out)
-    ctx.emit("tool_call", tool=f"tts:{voice.engine}", args={"line": line_id, "speaker": line.speaker},
-             seconds=0, result=str(out.relative_to(run_path)))
-    return {"path": str(out.relative_to(run_path)), "sha256": file_sha256(out),
-            "seconds": round(seconds, 3), "speaker": line.speaker, "text": line.text,
-            "voice": voice.model_dump(mode="json")}
+    ctx.emit(
+        "tool_call",
+        tool=f"tts:{voice.engine}",
+        args={"line": line_id, "speaker": line.speaker},
+        seconds=0,
+        result=str(out.relative_to(run_path)),
+    )
+    return {
+        "path": str(out.relative_to(run_path)),
+        "sha256": file_sha256(out),
+        "seconds": round(seconds, 3),
+        "speaker": line.speaker,
+        "text": line.text,
+        "voice": voice.model_dump(mode="json"),
+    }
 
 
 class PacingIssue(BaseModel):
@@ -51,8 +61,11 @@ def cut_episode(ctx: NodeContext) -> dict[str, Any]:
     settings = ctx.services.settings
     run_path: Path = ctx.services.run.path
     width, height = settings.size
-    plans = [ShotPlan.model_validate(ctx.payload(s)) for s in ctx.ids("shot")
-             if s.startswith(f"shot:{ep}.")]
+    plans = [
+        ShotPlan.model_validate(ctx.payload(s))
+        for s in ctx.ids("shot")
+        if s.startswith(f"shot:{ep}.")
+    ]
     cut_shots, cues, timeline, markers = [], [], [], []
     t = 0.0
     scene_seen: set[str] = set()
@@ -62,21 +75,43 @@ def cut_episode(ctx: NodeContext) -> dict[str, Any]:
         seconds = [float(x["seconds"]) for x in lines]
         starts = line_starts(seconds)
         duration = float(clip["duration"])
-        placements = [AudioPlacement(path=run_path / x["path"], start=s)
-                      for x, s in zip(lines, starts, strict=True)]
+        placements = [
+            AudioPlacement(path=run_path / x["path"], start=s)
+            for x, s in zip(lines, starts, strict=True)
+        ]
         for x, s, d in zip(lines, starts, seconds, strict=True):
-            cues.append(Cue(start=round(t + s, 3), end=round(t + s + d, 3),
-                            text=f"{x['text']}"))
-        cut_shots.append(CutShot(shot_id=plan.id, clip=run_path / clip["path"], duration=duration,
-                                 transition_out=plan.transition, audio=placements))
-        voiced = [TimelineLine(path=run_path / x["path"], start=s, duration=d,
-                               speaker=x["speaker"], text=x["text"])
-                  for x, s, d in zip(lines, starts, seconds, strict=True)]
-        timeline.append(TimelineShot(shot_id=plan.id, clip=run_path / clip["path"],
-                                     duration=duration, scene_id=plan.scene,
-                                     transition_out=plan.transition, lines=voiced,
-                                     metadata={"prompt": plan.prompt, "size": plan.size,
-                                               "move": plan.move, "emotion": plan.emotion}))
+            cues.append(Cue(start=round(t + s, 3), end=round(t + s + d, 3), text=f"{x['text']}"))
+        cut_shots.append(
+            CutShot(
+                shot_id=plan.id,
+                clip=run_path / clip["path"],
+                duration=duration,
+                transition_out=plan.transition,
+                audio=placements,
+            )
+        )
+        voiced = [
+            TimelineLine(
+                path=run_path / x["path"], start=s, duration=d, speaker=x["speaker"], text=x["text"]
+            )
+            for x, s, d in zip(lines, starts, seconds, strict=True)
+        ]
+        timeline.append(
+            TimelineShot(
+                shot_id=plan.id,
+                clip=run_path / clip["path"],
+                duration=duration,
+                scene_id=plan.scene,
+                transition_out=plan.transition,
+                lines=voiced,
+                metadata={
+                    "prompt": plan.prompt,
+                    "size": plan.size,
+                    "move": plan.move,
+                    "emotion": plan.emotion,
+                },
+            )
+        )
         if plan.scene not in scene_seen:
             scene_seen.add(plan.scene)
             markers.append(TimelineMarker(name=f"scene {plan.scene}", time=t, kind="scene"))
@@ -87,22 +122,48 @@ def cut_episode(ctx: NodeContext) -> dict[str, Any]:
         t += duration
     stem = f"episode_{ep:02d}"
     mp4 = run_path / f"{stem}.mp4"
-    render_episode(cut_shots, mp4, width=width, height=height, fps=settings.fps, cues=cues,
-                   font_dir=cjk_font_path().parent)
+    render_episode(
+        cut_shots,
+        mp4,
+        width=width,
+        height=height,
+        fps=settings.fps,
+        cues=cues,
+        font_dir=cjk_font_path().parent,
+    )
     write_srt(cues, run_path / f"{stem}.srt")
     write_timeline(timeline, markers, run_path / f"{stem}.otio", fps=settings.fps, name=stem)
     issues = pacing_issues(plans, cut_shots, cues, settings.episode_seconds)
-    ctx.emit("critique", round=0, source="pacing", issues=[i.model_dump() for i in issues],
-             found=len(issues), fixed=0, remaining=len(issues), dropped_ungrounded=0)
-    ctx.emit("tool_call", tool="ffmpeg:render", args={"episode": ep, "shots": len(cut_shots)},
-             seconds=0, result=mp4.name)
-    return {"mp4": mp4.name, "srt": f"{stem}.srt", "otio": f"{stem}.otio",
-            "seconds": round(t, 3), "sha256": file_sha256(mp4),
-            "pacing": [i.model_dump() for i in issues]}
+    ctx.emit(
+        "critique",
+        round=0,
+        source="pacing",
+        issues=[i.model_dump() for i in issues],
+        found=len(issues),
+        fixed=0,
+        remaining=len(issues),
+        dropped_ungrounded=0,
+    )
+    ctx.emit(
+        "tool_call",
+        tool="ffmpeg:render",
+        args={"episode": ep, "shots": len(cut_shots)},
+        seconds=0,
+        result=mp4.name,
+    )
+    return {
+        "mp4": mp4.name,
+        "srt": f"{stem}.srt",
+        "otio": f"{stem}.otio",
+        "seconds": round(t, 3),
+        "sha256": file_sha256(mp4),
+        "pacing": [i.model_dump() for i in issues],
+    }
 
 
-def pacing_issues(plans: list[ShotPlan], shots: list[CutShot], cues: list[Cue],
-                  target: float) -> list[PacingIssue]:
+def pacing_issues(
+    plans: list[ShotPlan], shots: list[CutShot], cues: list[Cue], target: float
+) -> list[PacingIssue]:
     issues = []
     total = sum(s.duration for s in shots)
     hook_start = 0.0
@@ -113,7 +174,9 @@ def pacing_issues(plans: list[ShotPlan], shots: list[CutShot], cues: list[Cue],
     if not any(p.hook for p in plans) or hook_start >= 3.0:
         issues.append(PacingIssue(kind="hook_late", detail=f"hook starts at {hook_start:.1f}s"))
     if not plans or not plans[-1].cliffhanger:
-        issues.append(PacingIssue(kind="cliffhanger_not_last", detail="last shot is no cliffhanger"))
+        issues.append(
+            PacingIssue(kind="cliffhanger_not_last", detail="last shot is no cliffhanger")
+        )
     if abs(total - target) > 0.1 * target:
         issues.append(PacingIssue(kind="length", detail=f"{total:.1f}s against {target:.0f}s"))
     for shot in shots:
@@ -124,5 +187,7 @@ def pacing_issues(plans: list[ShotPlan], shots: list[CutShot], cues: list[Cue],
         t += shot.duration
         for cue in cues:
             if t - shot.duration <= cue.start < t and cue.end > t + 1e-6:
-                issues.append(PacingIssue(kind="line_cut_off", detail=f"{shot.shot_id}: {cue.text}"))
+                issues.append(
+                    PacingIssue(kind="line_cut_off", detail=f"{shot.shot_id}: {cue.text}")
+                )
     return issues

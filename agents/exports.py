@@ -17,8 +17,22 @@ from reelwright.tools.screenplay import Script, ScriptLine, ScriptScene, write_a
 
 from .schemas import Bible, Outline, Scene
 
-CSV_COLUMNS = ["shot_id", "scene", "size", "angle", "move", "lens", "duration", "characters",
-               "emotion", "dialogue", "transition", "hook", "cliffhanger", "prompt"]
+CSV_COLUMNS = [
+    "shot_id",
+    "scene",
+    "size",
+    "angle",
+    "move",
+    "lens",
+    "duration",
+    "characters",
+    "emotion",
+    "dialogue",
+    "transition",
+    "hook",
+    "cliffhanger",
+    "prompt",
+]
 
 
 def _done(plan: Plan, node_id: str) -> bool:
@@ -53,45 +67,75 @@ def publish(run: RunDir, plan: Plan, settings: RunSettings, events: EventLog) ->
     if scripts_final:
         written += write_continuity(run, plan)
     if written:
-        events.emit("tool_call", agent="editor", tool="publish", args={}, seconds=0,
-                    result=written)
+        events.emit("tool_call", agent="editor", tool="publish", args={}, seconds=0, result=written)
     return written
 
 
 def series_markdown(bible: Bible, plan: Plan) -> str:
-    out = [f"# {bible.title}", "", f"*{bible.logline}*", "",
-           f"**Genre:** {bible.genre}  ", f"**Tone:** {bible.tone}", "", "## Characters", ""]
+    out = [
+        f"# {bible.title}",
+        "",
+        f"*{bible.logline}*",
+        "",
+        f"**Genre:** {bible.genre}  ",
+        f"**Tone:** {bible.tone}",
+        "",
+        "## Characters",
+        "",
+    ]
     for c in bible.characters:
-        out += [f"### {c.name} ({c.age}, {c.role})", "", f"- **Wants:** {c.want}",
-                f"- **Flaw:** {c.flaw}", f"- **Secret:** {c.secret}", f"- **Look:** {c.look}",
-                f"- **Voice:** {c.voice}", ""]
+        out += [
+            f"### {c.name} ({c.age}, {c.role})",
+            "",
+            f"- **Wants:** {c.want}",
+            f"- **Flaw:** {c.flaw}",
+            f"- **Secret:** {c.secret}",
+            f"- **Look:** {c.look}",
+            f"- **Voice:** {c.voice}",
+            "",
+        ]
     out += ["## Locations", ""] + [f"- **{loc.name}:** {loc.look}" for loc in bible.locations]
     out += ["", "## Series arc", "", bible.arc, "", "## Episodes", ""]
     for ep_id in plan.ids("episode"):
         if _done(plan, ep_id):
             o = Outline.model_validate(plan.payload(ep_id))
-            out += [f"### Episode {ep_id.split(':')[1]}: {o.title}", "", f"- **Hook:** {o.hook}",
-                    f"- **Cliffhanger:** {o.cliffhanger}"]
+            out += [
+                f"### Episode {ep_id.split(':')[1]}: {o.title}",
+                "",
+                f"- **Hook:** {o.hook}",
+                f"- **Cliffhanger:** {o.cliffhanger}",
+            ]
             out += [f"- Scene {i}: {b.beat}" for i, b in enumerate(o.scenes, 1)] + [""]
     return "\n".join(out) + "\n"
 
 
-def write_script(run: RunDir, plan: Plan, bible: Bible, ep: int, scene_ids: list[str],
-                 lang: str) -> list[str]:
+def write_script(
+    run: RunDir, plan: Plan, bible: Bible, ep: int, scene_ids: list[str], lang: str
+) -> list[str]:
     outline = Outline.model_validate(plan.payload(f"episode:{ep}"))
     scenes = []
     for sid in scene_ids:
         scene = Scene.model_validate(plan.payload(sid))
         heading = scene.heading if lang == "en" else _zh_heading(scene)
-        scenes.append(ScriptScene(heading=heading, action=scene.action, lines=[
-            ScriptLine(speaker=line.speaker, parenthetical=line.parenthetical, text=line.text)
-            for line in scene.lines]))
+        scenes.append(
+            ScriptScene(
+                heading=heading,
+                action=scene.action,
+                lines=[
+                    ScriptLine(
+                        speaker=line.speaker, parenthetical=line.parenthetical, text=line.text
+                    )
+                    for line in scene.lines
+                ],
+            )
+        )
     script = Script(title=f"{bible.title}: {outline.title}", episode=ep, lang=lang, scenes=scenes)
     folder = run.path / "script"
     stem = f"episode_{ep:02d}"
     new_text = _fountain_text(script)
-    if (folder / f"{stem}.fountain").exists() and \
-            (folder / f"{stem}.fountain").read_text(encoding="utf-8") == new_text:
+    if (folder / f"{stem}.fountain").exists() and (folder / f"{stem}.fountain").read_text(
+        encoding="utf-8"
+    ) == new_text:
         return []
     write_all(script, folder, stem)
     return [f"script/{stem}.fountain", f"script/{stem}.fdx", f"script/{stem}.pdf"]
@@ -122,34 +166,68 @@ def shots_csv(plan: Plan, shot_ids: list[str]) -> str:
             line_id = f"line:{lid}"
             if line_id in plan and plan.payload(line_id):
                 lines.append(f"{plan.payload(line_id)['speaker']}: {plan.payload(line_id)['text']}")
-        writer.writerow([
-            shot["id"], shot["scene"], shot["size"], shot["angle"], shot["move"], shot["lens_mm"],
-            f"{float(duration):.3f}", "; ".join(f"{c['name']} ({c['position']})"
-                                                 for c in shot["characters"]),
-            shot["emotion"], " / ".join(lines), shot["transition"], int(shot["hook"]),
-            int(shot["cliffhanger"]), shot["prompt"],
-        ])
+        writer.writerow(
+            [
+                shot["id"],
+                shot["scene"],
+                shot["size"],
+                shot["angle"],
+                shot["move"],
+                shot["lens_mm"],
+                f"{float(duration):.3f}",
+                "; ".join(f"{c['name']} ({c['position']})" for c in shot["characters"]),
+                shot["emotion"],
+                " / ".join(lines),
+                shot["transition"],
+                int(shot["hook"]),
+                int(shot["cliffhanger"]),
+                shot["prompt"],
+            ]
+        )
     return buffer.getvalue()
 
 
 def write_continuity(run: RunDir, plan: Plan) -> list[str]:
     report = plan.payload("critique:series") or {}
     rounds = report.get("rounds", [])
-    data = {"rounds": [{k: r[k] for k in ("round", "found", "fixed", "remaining", "by_kind",
-                                         "by_source", "dropped_ungrounded")} for r in rounds],
-            "dropped_ungrounded": report.get("dropped_ungrounded", 0),
-            "remaining": report.get("final_issues", [])}
+    data = {
+        "rounds": [
+            {
+                k: r[k]
+                for k in (
+                    "round",
+                    "found",
+                    "fixed",
+                    "remaining",
+                    "by_kind",
+                    "by_source",
+                    "dropped_ungrounded",
+                )
+            }
+            for r in rounds
+        ],
+        "dropped_ungrounded": report.get("dropped_ungrounded", 0),
+        "remaining": report.get("final_issues", []),
+    }
     md = ["# Continuity report", ""]
     for r in rounds:
-        md += [f"## Round {r['round']}", "",
-               f"Found {r['found']}, fixed since last round {r['fixed']}, "
-               f"dropped ungrounded {r['dropped_ungrounded']}.", ""]
-        md += [f"- **{i['node']}** [{i['kind']}, {i['severity']}, {i['source']}] "
-               f"“{i['evidence']}”: {i['fix']}" for i in r["issues"]] or ["- no issues"]
+        md += [
+            f"## Round {r['round']}",
+            "",
+            f"Found {r['found']}, fixed since last round {r['fixed']}, "
+            f"dropped ungrounded {r['dropped_ungrounded']}.",
+            "",
+        ]
+        md += [
+            f"- **{i['node']}** [{i['kind']}, {i['severity']}, {i['source']}] "
+            f"“{i['evidence']}”: {i['fix']}"
+            for i in r["issues"]
+        ] or ["- no issues"]
         md.append("")
     written = []
-    if write_if_changed(run.path / "continuity.json",
-                        json.dumps(data, ensure_ascii=False, indent=1) + "\n"):
+    if write_if_changed(
+        run.path / "continuity.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    ):
         written.append("continuity.json")
     if write_if_changed(run.path / "continuity.md", "\n".join(md) + "\n"):
         written.append("continuity.md")

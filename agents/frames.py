@@ -38,14 +38,29 @@ def render_frame(ctx: NodeContext) -> dict[str, Any]:
     backend = ctx.services.images
 
     def failed(problem: str) -> None:
-        ctx.emit("tool_call", tool=f"image:{backend.name}", args={"shot": plan.id},
-                 seconds=0, result=f"frame check failed: {problem}")
+        ctx.emit(
+            "tool_call",
+            tool=f"image:{backend.name}",
+            args={"shot": plan.id},
+            seconds=0,
+            result=f"frame check failed: {problem}",
+        )
 
     render_checked(backend, request, out, attempts=2, on_failure=failed)
-    ctx.emit("tool_call", tool=f"image:{backend.name}", args={"shot": plan.id, "seed": request.seed},
-             seconds=0, result=str(out.relative_to(run_path)))
-    return {"path": str(out.relative_to(run_path)), "sha256": file_sha256(out),
-            "width": request.width, "height": request.height, "duration": duration}
+    ctx.emit(
+        "tool_call",
+        tool=f"image:{backend.name}",
+        args={"shot": plan.id, "seed": request.seed},
+        seconds=0,
+        result=str(out.relative_to(run_path)),
+    )
+    return {
+        "path": str(out.relative_to(run_path)),
+        "sha256": file_sha256(out),
+        "width": request.width,
+        "height": request.height,
+        "duration": duration,
+    }
 
 
 def plate_for(ctx: NodeContext, plan: ShotPlan, duration: float) -> Path:
@@ -84,7 +99,15 @@ def render_clip(ctx: NodeContext) -> dict[str, Any]:
         seed=settings.seed,
     )
     backend.render(request, out)
-    ctx.emit("tool_call", tool=f"video:{backend.name}", args={"shot": plan.id, "move": plan.move},
-             seconds=0, result=str(out.relative_to(run_path)))
-    return {"path": str(out.relative_to(run_path)), "sha256": file_sha256(out),
-            "duration": duration}
+    ctx.emit(
+        "tool_call",
+        tool=f"video:{backend.name}",
+        args={"shot": plan.id, "move": plan.move},
+        seconds=0,
+        result=str(out.relative_to(run_path)),
+    )
+    return {
+        "path": str(out.relative_to(run_path)),
+        "sha256": file_sha256(out),
+        "duration": duration,
+    }

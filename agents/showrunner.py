@@ -58,12 +58,18 @@ def map_note(llm: LLM, plan: Plan, note: str, log: Any) -> list[Change]:
     system, user = render("showrunner_map", node="showrunner", note=note, catalog=catalog(plan))
 
     def check(proposal: ChangePlan) -> list[str]:
-        return [f"{c.node!r} is not a node id from the list" for c in proposal.changes
-                if c.node not in plan or plan.node(c.node)["kind"] not in EDITABLE]
+        return [
+            f"{c.node!r} is not a node id from the list"
+            for c in proposal.changes
+            if c.node not in plan or plan.node(c.node)["kind"] not in EDITABLE
+        ]
 
-    result = llm.complete([Message(role="system", content=system),
-                           Message(role="user", content=user)], ChangePlan, check=check,
-                          on_call=log)
+    result = llm.complete(
+        [Message(role="system", content=system), Message(role="user", content=user)],
+        ChangePlan,
+        check=check,
+        on_call=log,
+    )
     seen: dict[str, Change] = {}
     for change in result.changes:
         seen.setdefault(change.node, change)
@@ -83,7 +89,8 @@ def edit_target(plan: Plan, node_id: str) -> tuple[str, type[BaseModel], Any]:
         slug = node_id.split(":", 1)[1]
         entry = next(c for c in bible["characters"] if slugify(c["name"]) == slug)
         return "series", Character, entry
-    schema = {"series": Bible, "episode": Outline, "scene": Scene}[kind]
+    schemas: dict[str, type[BaseModel]] = {"series": Bible, "episode": Outline, "scene": Scene}
+    schema = schemas[kind]
     return node_id, schema, plan.payload(node_id)
 
 
@@ -98,8 +105,11 @@ def apply_edit(llm: LLM, plan: Plan, change: Change, note: str, lang: str, log: 
         artifact=json.dumps(current, ensure_ascii=False),
         language_rule=language_rule(lang),  # type: ignore[arg-type]
     )
-    revised = llm.complete([Message(role="system", content=system),
-                            Message(role="user", content=user)], schema, on_call=log)
+    revised = llm.complete(
+        [Message(role="system", content=system), Message(role="user", content=user)],
+        schema,
+        on_call=log,
+    )
     new = revised.model_dump(mode="json")
     kind = plan.node(change.node)["kind"]
     if kind == "shot":
@@ -111,8 +121,10 @@ def apply_edit(llm: LLM, plan: Plan, change: Change, note: str, lang: str, log: 
     elif kind == "character":
         bible = Bible.model_validate(plan.payload("series"))
         slug = change.node.split(":", 1)[1]
-        bible.characters = [Character.model_validate(new) if slugify(c.name) == slug else c
-                            for c in bible.characters]
+        bible.characters = [
+            Character.model_validate(new) if slugify(c.name) == slug else c
+            for c in bible.characters
+        ]
         payload = bible.model_dump(mode="json")
     else:
         payload = new
@@ -124,7 +136,12 @@ def apply_edit(llm: LLM, plan: Plan, change: Change, note: str, lang: str, log: 
 
 def logger_for(emit: Any, node: str) -> Any:
     def log(record: CallRecord) -> None:
-        emit("llm_call", agent="showrunner", node=node, prompt="showrunner",
-             **record.model_dump(mode="json"))
+        emit(
+            "llm_call",
+            agent="showrunner",
+            node=node,
+            prompt="showrunner",
+            **record.model_dump(mode="json"),
+        )
 
     return log

@@ -47,7 +47,7 @@ def write_outline(ctx: NodeContext) -> Outline:
     number = int(ctx.node_id.split(":")[1])
     wanted = scene_count(s.episode_seconds)
     locations = [loc.name for loc in bible.locations]
-    names = {c.name for c in bible.characters}
+    names = Names(bible)
     if number == 1:
         position = "This is the first episode: open the story fast."
     elif number == s.episodes:
@@ -60,9 +60,11 @@ def write_outline(ctx: NodeContext) -> Outline:
         if len(outline.scenes) != wanted:
             problems.append(f"write exactly {wanted} scenes, not {len(outline.scenes)}")
         for i, beat in enumerate(outline.scenes, 1):
-            unknown = [n for n in beat.characters if n not in names]
+            unknown = [n for n in beat.characters if names.resolve(n) is None]
             if unknown:
-                problems.append(f"scenes.{i}: unknown characters {unknown}; use {sorted(names)}")
+                problems.append(
+                    f"scenes.{i}: unknown characters {unknown}; use {sorted(names.full)}"
+                )
             if beat.location not in locations:
                 problems.append(f"scenes.{i}: location must be one of {locations}")
         if not outline.hook.strip() or not outline.cliffhanger.strip():
@@ -91,6 +93,7 @@ def write_outline(ctx: NodeContext) -> Outline:
     )
     for beat in outline.scenes:
         beat.target_valence = max(-1.0, min(1.0, beat.target_valence))
+        beat.characters = list(dict.fromkeys(names.resolve(n) or n for n in beat.characters))
     return outline
 
 
@@ -134,7 +137,18 @@ def write_scene(ctx: NodeContext) -> Scene:
         extra="\n".join(extra),
         language_rule=language_rule(s.lang),
     )
-    return clamp_scene(scene)
+    return canonical_names(clamp_scene(scene), bible)
+
+
+def canonical_names(scene: Scene, bible: Bible) -> Scene:
+    """'Hannah (35)' or a first name becomes the bible's name, so voices and figures match."""
+    names = Names(bible)
+    for line in scene.lines:
+        line.speaker = names.resolve(line.speaker) or line.speaker
+    scene.ledger.present = list(dict.fromkeys(names.resolve(n) or n for n in scene.ledger.present))
+    for state in scene.ledger.characters:
+        state.name = names.resolve(state.name) or state.name
+    return scene
 
 
 def scene_problems(scene: Scene, bible: Bible, cast: list[str], lang: str) -> list[str]:
@@ -165,7 +179,7 @@ def revise_scene(ctx: NodeContext, scene_id: str, issues: list[Issue]) -> Scene:
     s = ctx.services.settings
     bible = bible_of(ctx)
     scene = Scene.model_validate(ctx.payload(scene_id))
-    notes = "\n".join(f"- [{i.kind}, {i.severity}] \"{i.evidence}\": {i.fix}" for i in issues)
+    notes = "\n".join(f'- [{i.kind}, {i.severity}] "{i.evidence}": {i.fix}' for i in issues)
     cast = sorted({*scene.ledger.present, *(line.speaker for line in scene.lines)})
     revised = ask(
         ctx,
@@ -179,4 +193,4 @@ def revise_scene(ctx: NodeContext, scene_id: str, issues: list[Issue]) -> Scene:
         issues=notes,
         language_rule=language_rule(s.lang),
     )
-    return clamp_scene(revised)
+    return canonical_names(clamp_scene(revised), bible)

@@ -1,6 +1,6 @@
 """The embedded model: tokens per second, and seconds for the bible step.
 
-    .venv/bin/python bench/bench_embedded.py [--premise "..."] [--lang en|zh]
+.venv/bin/python bench/bench_embedded.py [--premise "..."] [--lang en|zh]
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from reelwright.tools.llm_local import LocalLlamaBackend
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--premise", default="A young fisherman battles the raging sea to save "
-                        "his mother")
+    parser.add_argument(
+        "--premise", default="A young fisherman battles the raging sea to save his mother"
+    )
     parser.add_argument("--lang", default="en")
     args = parser.parse_args()
     backend = LocalLlamaBackend()
@@ -50,13 +51,23 @@ def main() -> None:
         calls = [e for e in read_events(run.events_path) if e["type"] == "llm_call"]
     tokens = sum(int(c["tokens_out"]) for c in calls)
     gen_s = sum(float(c["latency_s"]) for c in calls)
-    print(json.dumps({
-        "model": backend.name, "threads": backend.threads, "load_s": round(load_s, 2),
-        "bible_s": round(bible_s, 1), "attempts": len(calls), "tokens_out": tokens,
-        "tokens_per_s": round(tokens / gen_s, 2) if gen_s else None,
-        "characters": [c.name for c in Bible.model_validate(bible).characters],
-        "title": bible.title,
-    }, ensure_ascii=False, indent=1))
+    print(
+        json.dumps(
+            {
+                "model": backend.name,
+                "threads": backend.threads,
+                "load_s": round(load_s, 2),
+                "bible_s": round(bible_s, 1),
+                "attempts": len(calls),
+                "tokens_out": tokens,
+                "tokens_per_s": round(tokens / gen_s, 2) if gen_s else None,
+                "characters": [c.name for c in Bible.model_validate(bible).characters],
+                "title": bible.title,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -54,9 +54,11 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         data = load_run(run)
         print(f"run: {len(data.nodes)} nodes, {len(data.edges)} edges, {len(data.events)} events")
-        print(f"write_report: median {statistics.median(times):.3f} s, "
-              f"min {min(times):.3f} s over {args.repeat} writes; "
-              f"report.html {out.stat().st_size / 1e6:.2f} MB")
+        print(
+            f"write_report: median {statistics.median(times):.3f} s, "
+            f"min {min(times):.3f} s over {args.repeat} writes; "
+            f"report.html {out.stat().st_size / 1e6:.2f} MB"
+        )
         start = time.perf_counter()
         load_run(run)
         print(f"  load_run            {time.perf_counter() - start:.3f} s")
@@ -69,8 +71,10 @@ def main() -> None:
 
             start = time.perf_counter()
             otlp = export_otel(run)
-            print(f"export_otel: {time.perf_counter() - start:.3f} s, "
-                  f"{otlp.stat().st_size / 1e6:.2f} MB")
+            print(
+                f"export_otel: {time.perf_counter() - start:.3f} s, "
+                f"{otlp.stat().st_size / 1e6:.2f} MB"
+            )
         except Exception as exc:  # the otel extra is optional
             print(f"export_otel: skipped ({exc})")
 

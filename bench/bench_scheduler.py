@@ -44,12 +44,19 @@ def synthetic(nodes: int) -> Plan:
 
 def run(nodes: int, save: bool) -> tuple[int, float]:
     plan = synthetic(nodes)
-    jobs = {k: Job(lambda ctx: {"id": ctx.node_id}, "cpu")
-            for k in ("series", "episode", "scene", "shot", "frame", "clip")}
+    jobs = {
+        k: Job(lambda ctx: {"id": ctx.node_id}, "cpu")
+        for k in ("series", "episode", "scene", "shot", "frame", "clip")
+    }
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "plan.json"
-        sched = Scheduler(plan, jobs, EventLog(Path(tmp) / "events.jsonl", "bench"),
-                          limits={"cpu": 4}, save=(lambda p: p.save(path)) if save else None)
+        sched = Scheduler(
+            plan,
+            jobs,
+            EventLog(Path(tmp) / "events.jsonl", "bench"),
+            limits={"cpu": 4},
+            save=(lambda p: p.save(path)) if save else None,
+        )
         started = time.perf_counter()
         outcome = sched.run()
         return outcome.done, time.perf_counter() - started
@@ -62,8 +69,9 @@ def main() -> None:
     for save in (False, True):
         done, seconds = run(args.nodes, save)
         label = "with plan.json saved after every node" if save else "engine only"
-        print(f"{done} nodes, {label}: {seconds:.2f} s total, "
-              f"{seconds / done * 1000:.2f} ms per node")
+        print(
+            f"{done} nodes, {label}: {seconds:.2f} s total, {seconds / done * 1000:.2f} ms per node"
+        )
 
 
 if __name__ == "__main__":

@@ -12,8 +12,12 @@ from pydantic import ValidationError
 from reelwright.errors import ReelwrightError, UserError
 from reelwright.settings import RunSettings, check_llm_spec, check_premise, detect_lang
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="LLM agents that write and direct vertical short-drama series.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="LLM agents that write and direct vertical short-drama series.",
+)
 runs_app = typer.Typer(no_args_is_help=True, help="Inspect runs.")
 app.add_typer(runs_app, name="runs")
 
@@ -48,12 +52,22 @@ def make(
         raise UserError(f"unknown --aspect {aspect!r}: use 9:16 or 16:9")
     if images not in ("storyboard", "diffusers") or video not in ("animatic", "diffusers"):
         raise UserError("--images takes storyboard or diffusers; --video animatic or diffusers")
-    settings = RunSettings(
-        premise=premise, episodes=episodes, episode_seconds=episode_seconds,
-        lang=lang or detect_lang(premise), aspect=aspect, llm=check_llm_spec(llm), seed=seed,  # type: ignore[arg-type]
-        critique_rounds=critique_rounds, images=images, video=video, review=review,  # type: ignore[arg-type]
-        image_model=str(image_model) if image_model else None,
-        video_model=str(video_model) if video_model else None,
+    settings = RunSettings.model_validate(
+        {
+            "premise": premise,
+            "episodes": episodes,
+            "episode_seconds": episode_seconds,
+            "lang": lang or detect_lang(premise),
+            "aspect": aspect,
+            "llm": check_llm_spec(llm),
+            "seed": seed,
+            "critique_rounds": critique_rounds,
+            "images": images,
+            "video": video,
+            "review": review,
+            "image_model": str(image_model) if image_model else None,
+            "video_model": str(video_model) if video_model else None,
+        }
     )
     pipeline.make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint
     run = pipeline.start(settings, runs_dir)
@@ -116,8 +130,9 @@ def _settings(run_dir: object, llm: str | None) -> RunSettings:
     return settings
 
 
-def _revise(run_dir: object, settings: RunSettings, note: str, nodes: list[str] | None,
-            *, yes: bool) -> None:
+def _revise(
+    run_dir: object, settings: RunSettings, note: str, nodes: list[str] | None, *, yes: bool
+) -> None:
     from reelwright import revise as revise_flow
     from reelwright.progress import RunProgress
     from reelwright.store import RunDir
@@ -131,8 +146,7 @@ def _revise(run_dir: object, settings: RunSettings, note: str, nodes: list[str] 
         return yes or typer.confirm("apply this revision?", default=False, err=True)
 
     with RunProgress() as progress:
-        outcome = revise_flow.apply(run_dir, settings, proposal, listener=progress,
-                                    confirm=confirm)
+        outcome = revise_flow.apply(run_dir, settings, proposal, listener=progress, confirm=confirm)
     if outcome is None:
         typer.echo("nothing changed", err=True)
         raise typer.Exit(1)
@@ -156,12 +170,18 @@ def _report_outcome(run_dir: object, outcome: object) -> None:
 
     assert isinstance(run_dir, RunDir) and isinstance(outcome, Outcome)
     if outcome.gate:
-        typer.echo(f"stopped for review after the {outcome.gate}: look, then run "
-                   f"`reelwright resume {run_dir.id}` (or revise first)", err=True)
+        typer.echo(
+            f"stopped for review after the {outcome.gate}: look, then run "
+            f"`reelwright resume {run_dir.id}` (or revise first)",
+            err=True,
+        )
     elif outcome.failed:
         plan = run_dir.load_plan()
-        typer.echo(f"{len(outcome.failed)} node(s) failed; the rest is done "
-                   f"(resume with `reelwright resume {run_dir.id}`):", err=True)
+        typer.echo(
+            f"{len(outcome.failed)} node(s) failed; the rest is done "
+            f"(resume with `reelwright resume {run_dir.id}`):",
+            err=True,
+        )
         for node_id in outcome.failed:
             typer.echo(f"  {node_id}: {plan.node(node_id)['error']}", err=True)
         typer.echo(str(run_dir.path))

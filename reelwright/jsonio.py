@@ -18,7 +18,9 @@ def stable_hash(obj: Any) -> str:
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Temp file in the same folder, fsync, rename: a kill leaves the old or the new file."""
-    write_text_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str))
+    write_text_atomic(
+        path, json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    )
 
 
 def write_text_atomic(path: Path, text: str) -> None:

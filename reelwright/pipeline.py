@@ -122,8 +122,9 @@ def start(settings: RunSettings, runs_dir: Path) -> RunDir:
 
     seed_plan(plan)
     plan.save(run.plan_path)
-    run.events().emit("run_started", premise=settings.premise,
-                      settings=settings.model_dump(mode="json"))
+    run.events().emit(
+        "run_started", premise=settings.premise, settings=settings.model_dump(mode="json")
+    )
     return run
 
 
@@ -146,8 +147,14 @@ def execute(
     if pending_gate:
         plan.g.graph.setdefault("gates_passed", []).append(pending_gate)
     events = run.events()
-    limits = {"llm": services.llm.backend.concurrency, "image": 2, "video": 2, "tts": 1,
-              "ffmpeg": 1, "cpu": 2}
+    limits = {
+        "llm": services.llm.backend.concurrency,
+        "image": 2,
+        "video": 2,
+        "tts": 1,
+        "ffmpeg": 1,
+        "cpu": 2,
+    }
     scheduler = Scheduler(
         plan,
         jobs_for(settings, services.llm.model),
@@ -164,8 +171,13 @@ def execute(
     if outcome.gate:
         events.emit("review_gate", gate=outcome.gate)
     status = "review" if outcome.gate else ("failed" if outcome.failed else "done")
-    events.emit("run_done", status=status, failed=outcome.failed,
-                seconds=round(outcome.seconds, 3), calls=services.llm.calls_made)
+    events.emit(
+        "run_done",
+        status=status,
+        failed=outcome.failed,
+        seconds=round(outcome.seconds, 3),
+        calls=services.llm.calls_made,
+    )
     write_report(run)
     return outcome
 

@@ -65,9 +65,9 @@ class RunProgress:
             for agent, (done, total) in totals.items():
                 if agent in self.tasks:
                     label = node_id if agent == owner and status == "running" else ""
-                    self.progress.update(self.tasks[agent], completed=done, total=total,
-                                         node=label)
+                    self.progress.update(self.tasks[agent], completed=done, total=total, node=label)
             done = sum(c[0] for c in totals.values())
             total = sum(c[1] for c in totals.values())
-            self.progress.update(self.tasks["all"], completed=done, total=total,
-                                 node=f"{status}: {node_id}")
+            self.progress.update(
+                self.tasks["all"], completed=done, total=total, node=f"{status}: {node_id}"
+            )

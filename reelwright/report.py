@@ -184,35 +184,49 @@ if(d.style.display!=='none'){d.open=open;}});});});
 
 def _csp() -> str:
     digest = base64.b64encode(hashlib.sha256(JS.encode("utf-8")).digest()).decode("ascii")
-    return ("default-src 'none'; img-src 'self' file: data:; media-src 'self' file:; "
-            f"style-src 'unsafe-inline'; script-src 'sha256-{digest}'; base-uri 'none'; "
-            "form-action 'none'")
+    return (
+        "default-src 'none'; img-src 'self' file: data:; media-src 'self' file:; "
+        f"style-src 'unsafe-inline'; script-src 'sha256-{digest}'; base-uri 'none'; "
+        "form-action 'none'"
+    )
 
 
 def _plan_section(data: RunData) -> str:
     owners = sorted({str(d.get("owner") or "-") for d in data.nodes.values()})
-    agents = "".join(f'<span><span class="swatch" style="background:{agent_colour(a)}"></span>'
-                     f"{esc(a)}</span>" for a in owners)
-    statuses = "".join(f'<span><i class="box" style="border-color:{c}"></i>{esc(s)}</span>'
-                       for s, c in STATUS_COLOURS.items())
-    return (f'<p class="note">{len(data.nodes)} nodes, {len(data.edges)} edges. Columns are '
-            "topological layers (an edge reads \"is made from\", left to right); fill is the "
-            "owning agent, outline the status, dashed edges only order work. Hover a node for "
-            f'details.</p><div class="legend">{agents}</div><div class="legend">{statuses}</div>'
-            f'<div class="scroll">{plan_svg(data)}</div><details><summary>Mermaid source'
-            f"</summary><pre>{esc(mermaid(data))}</pre></details>")
+    agents = "".join(
+        f'<span><span class="swatch" style="background:{agent_colour(a)}"></span>{esc(a)}</span>'
+        for a in owners
+    )
+    statuses = "".join(
+        f'<span><i class="box" style="border-color:{c}"></i>{esc(s)}</span>'
+        for s, c in STATUS_COLOURS.items()
+    )
+    return (
+        f'<p class="note">{len(data.nodes)} nodes, {len(data.edges)} edges. Columns are '
+        'topological layers (an edge reads "is made from", left to right); fill is the '
+        "owning agent, outline the status, dashed edges only order work. Hover a node for "
+        f'details.</p><div class="legend">{agents}</div><div class="legend">{statuses}</div>'
+        f'<div class="scroll">{plan_svg(data)}</div><details><summary>Mermaid source'
+        f"</summary><pre>{esc(mermaid(data))}</pre></details>"
+    )
 
 
 def _timeline_section(data: RunData) -> str:
-    return ('<p class="note">One lane per agent (click to open or close its nodes), then one row '
-            "per node; a bar spans node_started to node_done (red outline: failed; striped: "
-            "never finished). Hover a bar for its times.</p>"
-            + waterfall(spans(data)))
+    return (
+        '<p class="note">One lane per agent (click to open or close its nodes), then one row '
+        "per node; a bar spans node_started to node_done (red outline: failed; striped: "
+        "never finished). Hover a bar for its times.</p>" + waterfall(spans(data))
+    )
 
 
 def _calls_block(data: RunData) -> str:
-    return (agents_section(data) + "<h3>Tool calls</h3>" + tools_section(data)
-            + "<h3>Model calls</h3>" + calls_section(data))
+    return (
+        agents_section(data)
+        + "<h3>Tool calls</h3>"
+        + tools_section(data)
+        + "<h3>Model calls</h3>"
+        + calls_section(data)
+    )
 
 
 SECTIONS: list[tuple[str, str, Callable[[RunData], str]]] = [
@@ -230,10 +244,14 @@ SECTIONS: list[tuple[str, str, Callable[[RunData], str]]] = [
 
 
 def _count(key: str, data: RunData) -> str:
-    counts = {"agents": len(data.of_type("llm_call")), "critique": len(data.of_type("critique")),
-              "storyboard": len(data.ids("shot")), "episodes": len(data.ids("cut")),
-              "plan": len(data.nodes),
-              "revisions": len(data.of_type("human_note")) + len(data.versions)}
+    counts = {
+        "agents": len(data.of_type("llm_call")),
+        "critique": len(data.of_type("critique")),
+        "storyboard": len(data.ids("shot")),
+        "episodes": len(data.ids("cut")),
+        "plan": len(data.nodes),
+        "revisions": len(data.of_type("human_note")) + len(data.versions),
+    }
     return str(counts[key]) if counts.get(key) else ""
 
 
@@ -244,13 +262,15 @@ def render_report(data: RunData) -> str:
         try:
             content = build(data)
         except Exception as exc:  # a malformed payload must not cost the reader the report
-            content = (f'<p class="problems">This section could not be drawn: '
-                       f"{esc(type(exc).__name__)}: {esc(exc)}</p>")
+            content = (
+                f'<p class="problems">This section could not be drawn: '
+                f"{esc(type(exc).__name__)}: {esc(exc)}</p>"
+            )
         body.append(f'<section id="{key}"><h2>{esc(title)}</h2>{content}</section>')
         toc.append(f'<a href="#{key}">{esc(title)} <small>{_count(key, data)}</small></a>')
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{esc(_csp())}">'
         '<meta name="referrer" content="no-referrer">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -259,7 +279,7 @@ def render_report(data: RunData) -> str:
         f'reelwright report</div>{"".join(toc)}</nav><main><header class="top">'
         f'<h1>{esc(data.title)}</h1><p class="sub">Run <span class="mono">{esc(data.run_id)}'
         f"</span> · {esc(data.status)} · report written {esc(stamp)}</p></header>"
-        f'{"".join(body)}</main></div><script>{JS}</script></body></html>\n'
+        f"{''.join(body)}</main></div><script>{JS}</script></body></html>\n"
     )
 
 

@@ -42,18 +42,22 @@ def agents_section(data: RunData) -> str:
     rows = agent_table(data)
     if not rows:
         return '<p class="empty">No agent has done anything yet.</p>'
-    head = ("<tr><th>agent</th><th>nodes</th><th>failed</th><th>model calls</th><th>cached</th>"
-            "<th>errors</th><th>tokens in</th><th>tokens out</th><th>node time</th>"
-            "<th>model time</th><th>cost</th></tr>")
+    head = (
+        "<tr><th>agent</th><th>nodes</th><th>failed</th><th>model calls</th><th>cached</th>"
+        "<th>errors</th><th>tokens in</th><th>tokens out</th><th>node time</th>"
+        "<th>model time</th><th>cost</th></tr>"
+    )
     body = []
     for agent, r in sorted(rows.items(), key=lambda kv: -kv[1]["seconds"]):
         cost = money(r["cost_usd"] if r["cost_known"] else None) if r["calls"] else "-"
-        body.append(f"<tr><td>{swatch(agent)}</td><td>{r['nodes']:.0f}</td>"
-                    f"<td>{r['failed']:.0f}</td><td>{r['calls']:.0f}</td>"
-                    f"<td>{r['cache_hits']:.0f}</td><td>{r['errors']:.0f}</td>"
-                    f"<td>{r['tokens_in']:,.0f}</td><td>{r['tokens_out']:,.0f}</td>"
-                    f"<td>{esc(fmt_s(r['seconds']))}</td><td>{esc(fmt_s(r['llm_seconds']))}</td>"
-                    f"<td>{esc(cost)}</td></tr>")
+        body.append(
+            f"<tr><td>{swatch(agent)}</td><td>{r['nodes']:.0f}</td>"
+            f"<td>{r['failed']:.0f}</td><td>{r['calls']:.0f}</td>"
+            f"<td>{r['cache_hits']:.0f}</td><td>{r['errors']:.0f}</td>"
+            f"<td>{r['tokens_in']:,.0f}</td><td>{r['tokens_out']:,.0f}</td>"
+            f"<td>{esc(fmt_s(r['seconds']))}</td><td>{esc(fmt_s(r['llm_seconds']))}</td>"
+            f"<td>{esc(cost)}</td></tr>"
+        )
     return f'<table class="num"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
 
 
@@ -69,25 +73,33 @@ def call_html(event: dict[str, Any]) -> str:
     schema = event.get("schema_name") or event.get("schema") or ""
     prompt = f"{event['prompt']} prompt · " if event.get("prompt") else ""
     cost = event.get("cost_usd")
-    summary = (f'<span class="seq">#{esc(event.get("seq", ""))}</span> '
-               f'<span class="mono">{esc(event.get("node") or "-")}</span> '
-               f'{esc(schema)} <small>{esc(prompt)}{esc(event.get("model", ""))} · '
-               f'{num(event.get("tokens_in")):,.0f}+{num(event.get("tokens_out")):,.0f} tok · '
-               f'{num(event.get("latency_s")):.2f} s'
-               f'{" · " + esc(money(num(cost))) if cost is not None else ""}</small> '
-               f'{"".join(flags)}')
+    summary = (
+        f'<span class="seq">#{esc(event.get("seq", ""))}</span> '
+        f'<span class="mono">{esc(event.get("node") or "-")}</span> '
+        f"{esc(schema)} <small>{esc(prompt)}{esc(event.get('model', ''))} · "
+        f"{num(event.get('tokens_in')):,.0f}+{num(event.get('tokens_out')):,.0f} tok · "
+        f"{num(event.get('latency_s')):.2f} s"
+        f"{' · ' + esc(money(num(cost))) if cost is not None else ''}</small> "
+        f"{''.join(flags)}"
+    )
     parts = []
     for message in as_list(event.get("messages")):
         m = as_dict(message)
-        parts.append(f'<div class="msg"><b>{esc(m.get("role", "?"))}</b>'
-                     f'<pre>{esc(pretty(m.get("content", "")))}</pre></div>')
+        parts.append(
+            f'<div class="msg"><b>{esc(m.get("role", "?"))}</b>'
+            f"<pre>{esc(pretty(m.get('content', '')))}</pre></div>"
+        )
     if event.get("error"):
         parts.append(f'<div class="msg err"><b>error</b><pre>{esc(event["error"])}</pre></div>')
-    parts.append(f'<div class="msg resp"><b>response</b>'
-                 f'<pre>{esc(pretty(event.get("response")))}</pre></div>')
+    parts.append(
+        f'<div class="msg resp"><b>response</b>'
+        f"<pre>{esc(pretty(event.get('response')))}</pre></div>"
+    )
     search = f"{event.get('agent')} {event.get('node')} {schema}".lower()
-    return (f'<details class="call" data-search="{esc(search)}"><summary>{summary}</summary>'
-            f'{"".join(parts)}</details>')
+    return (
+        f'<details class="call" data-search="{esc(search)}"><summary>{summary}</summary>'
+        f"{''.join(parts)}</details>"
+    )
 
 
 def calls_section(data: RunData) -> str:
@@ -97,13 +109,15 @@ def calls_section(data: RunData) -> str:
     by_agent: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in calls:
         by_agent[str(event.get("agent") or "-")].append(event)
-    out = ['<div class="tools"><input type="search" id="call-filter" placeholder="filter by '
-           'agent, node or schema" aria-label="filter model calls"> '
-           '<button type="button" data-toggle="open">expand all</button> '
-           '<button type="button" data-toggle="close">collapse all</button></div>']
+    out = [
+        '<div class="tools"><input type="search" id="call-filter" placeholder="filter by '
+        'agent, node or schema" aria-label="filter model calls"> '
+        '<button type="button" data-toggle="open">expand all</button> '
+        '<button type="button" data-toggle="close">collapse all</button></div>'
+    ]
     for agent in sorted(by_agent):
         items = by_agent[agent]
-        out.append(f'<h3>{swatch(agent)} <small>{plural(len(items), "call")}</small></h3>')
+        out.append(f"<h3>{swatch(agent)} <small>{plural(len(items), 'call')}</small></h3>")
         out.append("".join(call_html(e) for e in items))
     return "".join(out)
 
@@ -118,15 +132,19 @@ def tools_section(data: RunData) -> str:
     summary = ", ".join(f"{esc(t)} ×{n}" for t, n in sorted(counts.items()))
     label = plural(len(tools), "tool call")
     rows = "".join(
-        f'<tr><td>{esc(e.get("seq", ""))}</td><td>{swatch(str(e.get("agent") or "-"))}</td>'
+        f"<tr><td>{esc(e.get('seq', ''))}</td><td>{swatch(str(e.get('agent') or '-'))}</td>"
         f'<td class="mono">{esc(e.get("node") or "-")}</td><td>{esc(e.get("tool", ""))}</td>'
         f'<td class="mono small">{esc(json.dumps(e.get("args"), ensure_ascii=False))}</td>'
         f'<td>{num(e.get("seconds")):.2f}</td><td class="small">{esc(e.get("result", ""))}</td>'
-        "</tr>" for e in tools)
-    return (f'<details><summary>{label}: {summary}</summary>'
-            '<div class="scroll"><table><thead><tr><th>#</th><th>agent</th><th>node</th>'
-            '<th>tool</th><th>args</th><th>s</th><th>result</th></tr></thead>'
-            f'<tbody>{rows}</tbody></table></div></details>')
+        "</tr>"
+        for e in tools
+    )
+    return (
+        f"<details><summary>{label}: {summary}</summary>"
+        '<div class="scroll"><table><thead><tr><th>#</th><th>agent</th><th>node</th>'
+        "<th>tool</th><th>args</th><th>s</th><th>result</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div></details>"
+    )
 
 
 # --- critique ------------------------------------------------------------------
@@ -145,14 +163,18 @@ def issues_table(issues: list[Any], node: str = "-", source: str = "-") -> str:
         i = {"node": node, "source": source, **as_dict(issue)}
         severity = str(i.get("severity", ""))
         evidence = i.get("evidence", i.get("detail", ""))
-        rows.append(f'<tr><td class="mono">{esc(i.get("node", "-"))}</td>'
-                    f'<td>{esc(i.get("kind", ""))}</td>'
-                    f'<td><span class="sev {esc(severity)}">{esc(severity or "-")}</span></td>'
-                    f'<td>{esc(i.get("source", "-"))}</td><td class="quote">{esc(evidence)}</td>'
-                    f'<td>{esc(i.get("fix", ""))}</td></tr>')
-    return ('<table class="issues"><thead><tr><th>node</th><th>kind</th><th>severity</th>'
-            '<th>source</th><th>evidence</th><th>fix</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+        rows.append(
+            f'<tr><td class="mono">{esc(i.get("node", "-"))}</td>'
+            f"<td>{esc(i.get('kind', ''))}</td>"
+            f'<td><span class="sev {esc(severity)}">{esc(severity or "-")}</span></td>'
+            f'<td>{esc(i.get("source", "-"))}</td><td class="quote">{esc(evidence)}</td>'
+            f"<td>{esc(i.get('fix', ''))}</td></tr>"
+        )
+    return (
+        '<table class="issues"><thead><tr><th>node</th><th>kind</th><th>severity</th>'
+        "<th>source</th><th>evidence</th><th>fix</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def critique_rounds(data: RunData) -> list[dict[str, Any]]:
@@ -161,8 +183,10 @@ def critique_rounds(data: RunData) -> list[dict[str, Any]]:
     if rounds:
         return rounds
     report = data.payload("critique:series")
-    return [{**as_dict(r), "node": "critique:series", "agent": "critics"}
-            for r in as_list(report.get("rounds"))]
+    return [
+        {**as_dict(r), "node": "critique:series", "agent": "critics"}
+        for r in as_list(report.get("rounds"))
+    ]
 
 
 def critique_section(data: RunData) -> str:
@@ -170,44 +194,55 @@ def critique_section(data: RunData) -> str:
     revisions = data.of_type("revision")
     if not rounds and not revisions:
         return '<p class="empty">No critique yet.</p>'
-    head = ("<tr><th>check</th><th>round</th><th>found</th><th>fixed</th><th>remaining</th>"
-            "<th>dropped (ungrounded)</th><th>by kind</th></tr>")
+    head = (
+        "<tr><th>check</th><th>round</th><th>found</th><th>fixed</th><th>remaining</th>"
+        "<th>dropped (ungrounded)</th><th>by kind</th></tr>"
+    )
     rows = []
     for r in rounds:
         kinds = ", ".join(f"{k} {v}" for k, v in as_dict(r.get("by_kind")).items())
         if not kinds:
             kinds = ", ".join(str(as_dict(i).get("kind")) for i in as_list(r.get("issues")))
         label = f"{r.get('node') or '-'}" + (f" ({r['source']})" if r.get("source") else "")
-        rows.append(f'<tr><td class="mono">{esc(label)}</td><td>{esc(r.get("round", ""))}</td>'
-                    f'<td>{esc(r.get("found", ""))}</td><td>{esc(r.get("fixed", ""))}</td>'
-                    f'<td>{esc(r.get("remaining", ""))}</td>'
-                    f'<td>{esc(r.get("dropped_ungrounded", ""))}</td><td>{esc(kinds)}</td></tr>')
-    out = [f'<p>{plural(len(rounds), "critique round")}, {plural(len(revisions), "revision")}.'
-           "</p>",
-           f'<table class="num"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>']
+        rows.append(
+            f'<tr><td class="mono">{esc(label)}</td><td>{esc(r.get("round", ""))}</td>'
+            f"<td>{esc(r.get('found', ''))}</td><td>{esc(r.get('fixed', ''))}</td>"
+            f"<td>{esc(r.get('remaining', ''))}</td>"
+            f"<td>{esc(r.get('dropped_ungrounded', ''))}</td><td>{esc(kinds)}</td></tr>"
+        )
+    out = [
+        f"<p>{plural(len(rounds), 'critique round')}, {plural(len(revisions), 'revision')}.</p>",
+        f'<table class="num"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>',
+    ]
     for r in rounds:
         issues = as_list(r.get("issues"))
         label = f"{r.get('node') or '-'} round {r.get('round', '?')}"
         opened = " open" if issues and len(issues) <= 10 and len(rounds) <= 6 else ""
         table = issues_table(issues, str(r.get("node") or "-"), str(r.get("source") or "-"))
-        out.append(f'<details class="round"{opened}><summary>{esc(label)}: '
-                   f'{plural(len(issues), "issue")}</summary>{table}</details>')
+        out.append(
+            f'<details class="round"{opened}><summary>{esc(label)}: '
+            f"{plural(len(issues), 'issue')}</summary>{table}</details>"
+        )
     if revisions:
         out.append("<h3>Revisions the critique asked for (before → after)</h3>")
     for rev in revisions:
         target = rev.get("target") or rev.get("node") or "-"
         issues = as_list(rev.get("issues"))
-        out.append(f'<details class="revision"><summary>round {esc(rev.get("round", "?"))}: '
-                   f'<span class="mono">{esc(target)}</span> revised for '
-                   f'{plural(len(issues), "issue")}'
-                   f'</summary>{issues_table(issues)}'
-                   f'{diff_html(str(rev.get("before") or ""), str(rev.get("after") or ""))}'
-                   "</details>")
+        out.append(
+            f'<details class="revision"><summary>round {esc(rev.get("round", "?"))}: '
+            f'<span class="mono">{esc(target)}</span> revised for '
+            f"{plural(len(issues), 'issue')}"
+            f"</summary>{issues_table(issues)}"
+            f"{diff_html(str(rev.get('before') or ''), str(rev.get('after') or ''))}"
+            "</details>"
+        )
     final = as_list(data.payload("critique:series").get("final_issues"))
     if data.payload("critique:series"):
         opened = " open" if len(final) <= 10 else ""
-        out.append(f'<details class="round"{opened}><summary><b>Left at the end: '
-                   f'{plural(len(final), "issue")}</b></summary>{issues_table(final)}</details>')
+        out.append(
+            f'<details class="round"{opened}><summary><b>Left at the end: '
+            f"{plural(len(final), 'issue')}</b></summary>{issues_table(final)}</details>"
+        )
     return "".join(out)
 
 

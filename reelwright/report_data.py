@@ -94,8 +94,7 @@ class RunData:
         return [e for e in self.events if e.get("type") == type_]
 
     def ids(self, kind: str) -> list[str]:
-        return sorted((n for n, d in self.nodes.items() if d.get("kind") == kind),
-                      key=natural_key)
+        return sorted((n for n, d in self.nodes.items() if d.get("kind") == kind), key=natural_key)
 
     def payload(self, node_id: str) -> dict[str, Any]:
         return as_dict(self.nodes.get(node_id, {}).get("payload"))
@@ -219,20 +218,37 @@ def spans(data: RunData) -> list[Span]:
             began, end = parse_ts(node.get("started_at")), parse_ts(node.get("finished_at"))
             if began is not None:
                 status = str(node.get("status"))
-                out.append(Span(node_id, str(node.get("owner") or "-"), str(node.get("kind")),
-                                began, end if end is not None else began,
-                                status if status in ("done", "failed") else "unfinished"))
+                out.append(
+                    Span(
+                        node_id,
+                        str(node.get("owner") or "-"),
+                        str(node.get("kind")),
+                        began,
+                        end if end is not None else began,
+                        status if status in ("done", "failed") else "unfinished",
+                    )
+                )
     return out
 
 
-_AGENT_FIELDS = ("nodes", "failed", "calls", "cache_hits", "errors", "tokens_in", "tokens_out",
-                 "seconds", "llm_seconds", "cost_usd", "cost_known")
+_AGENT_FIELDS = (
+    "nodes",
+    "failed",
+    "calls",
+    "cache_hits",
+    "errors",
+    "tokens_in",
+    "tokens_out",
+    "seconds",
+    "llm_seconds",
+    "cost_usd",
+    "cost_known",
+)
 
 
 def agent_table(data: RunData) -> dict[str, dict[str, float]]:
     """Per agent: nodes, failures, model calls, cache hits, tokens, node seconds, cost."""
-    rows: dict[str, dict[str, float]] = defaultdict(
-        lambda: dict.fromkeys(_AGENT_FIELDS, 0.0))
+    rows: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(_AGENT_FIELDS, 0.0))
     for event in data.events:
         agent = str(event.get("agent") or "-")
         type_ = event.get("type")

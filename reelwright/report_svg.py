@@ -12,12 +12,24 @@ from typing import Any
 
 from reelwright.report_data import RunData, Span, as_dict, as_list, natural_key, num
 
-AGENT_COLOURS = {"writer": "#4e79a7", "critics": "#e15759", "director": "#f28e2b",
-                 "cinematographer": "#59a14f", "editor": "#b07aa1", "showrunner": "#c9a227"}
+AGENT_COLOURS = {
+    "writer": "#4e79a7",
+    "critics": "#e15759",
+    "director": "#f28e2b",
+    "cinematographer": "#59a14f",
+    "editor": "#b07aa1",
+    "showrunner": "#c9a227",
+}
 _SPARE = ["#76b7b2", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295"]
-STATUS_COLOURS = {"done": "#3a9a3a", "failed": "#d62728", "stale": "#e08a00",
-                  "running": "#1f77b4", "review": "#8e44ad", "pending": "#9a9a9a",
-                  "ready": "#c9a227"}
+STATUS_COLOURS = {
+    "done": "#3a9a3a",
+    "failed": "#d62728",
+    "stale": "#e08a00",
+    "running": "#1f77b4",
+    "review": "#8e44ad",
+    "pending": "#9a9a9a",
+    "ready": "#c9a227",
+}
 LINE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
 
 
@@ -54,10 +66,14 @@ def fmt_s(seconds: float) -> str:
 def _bar(s: Span, t0: float, total: float, colour: str) -> str:
     left = (s.start - t0) / total * 100
     width = max((s.end - s.start) / total * 100, 0.15)
-    tip = (f"{s.node} ({s.kind}) {s.outcome}: +{s.start - t0:.2f}s to +{s.end - t0:.2f}s, "
-           f"{s.end - s.start:.2f}s")
-    return (f'<i class="bar {s.outcome}" style="left:{left:.3f}%;width:{width:.3f}%;'
-            f'background-color:{colour}" title="{esc(tip)}"></i>')
+    tip = (
+        f"{s.node} ({s.kind}) {s.outcome}: +{s.start - t0:.2f}s to +{s.end - t0:.2f}s, "
+        f"{s.end - s.start:.2f}s"
+    )
+    return (
+        f'<i class="bar {s.outcome}" style="left:{left:.3f}%;width:{width:.3f}%;'
+        f'background-color:{colour}" title="{esc(tip)}"></i>'
+    )
 
 
 def waterfall(spans: list[Span], open_rows: int = 60) -> str:
@@ -69,10 +85,14 @@ def waterfall(spans: list[Span], open_rows: int = 60) -> str:
     total = t1 - t0
     unit, name = (1.0, "s") if total < 180 else (60.0, "min") if total < 3 * 3600 else (3600.0, "h")
     step = nice_step(total / unit) * unit
-    ticks = "".join(f'<i style="left:{(k * step) / total * 100:.3f}%">{k * step / unit:g} {name}'
-                    "</i>" for k in range(int(total / step) + 1))
-    out = [f'<div class="wf"><div class="wf-row wf-axis"><span class="wf-label">'
-           f'time since first start</span><div class="wf-track">{ticks}</div></div>']
+    ticks = "".join(
+        f'<i style="left:{(k * step) / total * 100:.3f}%">{k * step / unit:g} {name}</i>'
+        for k in range(int(total / step) + 1)
+    )
+    out = [
+        f'<div class="wf"><div class="wf-row wf-axis"><span class="wf-label">'
+        f'time since first start</span><div class="wf-track">{ticks}</div></div>'
+    ]
     by_agent: dict[str, dict[str, list[Span]]] = defaultdict(lambda: defaultdict(list))
     for span in spans:
         by_agent[span.agent][span.node].append(span)
@@ -83,15 +103,19 @@ def waterfall(spans: list[Span], open_rows: int = 60) -> str:
         colour = agent_colour(agent)
         lane = "".join(_bar(s, t0, total, colour) for ss in rows.values() for s in ss)
         opened = " open" if len(rows) <= open_rows else ""
-        out.append(f'<details class="wf-agent"{opened}><summary class="wf-row wf-lane" '
-                   f'title="{esc(agent)}: {len(rows)} nodes, {esc(fmt_s(busy))} busy">'
-                   f'<span class="wf-label"><span class="swatch" style="background:{colour}">'
-                   f'</span>{esc(agent)} <small>{len(rows)}</small></span>'
-                   f'<div class="wf-track">{lane}</div></summary>')
+        out.append(
+            f'<details class="wf-agent"{opened}><summary class="wf-row wf-lane" '
+            f'title="{esc(agent)}: {len(rows)} nodes, {esc(fmt_s(busy))} busy">'
+            f'<span class="wf-label"><span class="swatch" style="background:{colour}">'
+            f"</span>{esc(agent)} <small>{len(rows)}</small></span>"
+            f'<div class="wf-track">{lane}</div></summary>'
+        )
         for node in sorted(rows, key=lambda n: (min(s.start for s in rows[n]), natural_key(n))):
             bars = "".join(_bar(s, t0, total, colour) for s in rows[node])
-            out.append(f'<div class="wf-row"><span class="wf-label mono" title="{esc(node)}">'
-                       f'{esc(node)}</span><div class="wf-track">{bars}</div></div>')
+            out.append(
+                f'<div class="wf-row"><span class="wf-label mono" title="{esc(node)}">'
+                f'{esc(node)}</span><div class="wf-track">{bars}</div></div>'
+            )
         out.append("</details>")
     out.append("</div>")
     return "".join(out)
@@ -130,9 +154,11 @@ def layers(data: RunData) -> list[list[str]]:
     result = [sorted(grouped[k], key=natural_key) for k in sorted(grouped)]
     position: dict[str, float] = {}
     for layer in result:  # one barycentre sweep keeps related nodes side by side
+
         def bary(n: str) -> tuple[float, tuple[Any, ...]]:
             ps = [position[p] for p in preds[n] if p in position]
             return (sum(ps) / len(ps) if ps else 0.0, natural_key(n))
+
         layer.sort(key=bary)
         for i, node in enumerate(layer):
             position[node] = i / max(len(layer), 1)
@@ -147,7 +173,7 @@ def plan_svg(data: RunData, max_rows: int = 36) -> str:
     columns: list[list[str]] = []
     for layer in layers(data):
         for i in range(0, len(layer), max_rows):
-            columns.append(layer[i:i + max_rows])
+            columns.append(layer[i : i + max_rows])
     place: dict[str, tuple[float, float, float]] = {}
     x = 10.0
     height = max(len(c) for c in columns) * row_h + 20
@@ -165,8 +191,10 @@ def plan_svg(data: RunData, max_rows: int = 36) -> str:
         x1, y1, x2, y2 = sx + sw, sy + box_h / 2, dx, dy + box_h / 2
         mid = (x1 + x2) / 2
         dash = ' stroke-dasharray="3 3"' if order_only else ""
-        parts.append(f'<path d="M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} '
-                     f'{x2:.1f},{y2:.1f}"{dash}/>')
+        parts.append(
+            f'<path d="M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} '
+            f'{x2:.1f},{y2:.1f}"{dash}/>'
+        )
     boxes = []
     for node, (nx_, ny, nw) in place.items():
         d = data.nodes[node]
@@ -175,14 +203,18 @@ def plan_svg(data: RunData, max_rows: int = 36) -> str:
         if d.get("error"):
             tip += f"\nerror: {d.get('error')}"
         stroke = STATUS_COLOURS.get(status, "#666")
-        boxes.append(f'<g><title>{esc(tip)}</title><rect x="{nx_:.1f}" y="{ny:.1f}" '
-                     f'width="{nw:.1f}" height="{box_h}" rx="4" fill="{agent_colour(owner)}" '
-                     f'fill-opacity="0.18" stroke="{stroke}" stroke-width="1.6"/>'
-                     f'<text x="{nx_ + 6:.1f}" y="{ny + 12.5:.1f}">{esc(label[node])}</text></g>')
-    return (f'<svg class="plan" xmlns="http://www.w3.org/2000/svg" width="{x:.0f}" '
-            f'height="{height:.0f}" viewBox="0 0 {x:.0f} {height:.0f}" role="img" '
-            f'aria-label="plan graph"><g class="edges">{"".join(parts)}</g>'
-            f'<g class="nodes">{"".join(boxes)}</g></svg>')
+        boxes.append(
+            f'<g><title>{esc(tip)}</title><rect x="{nx_:.1f}" y="{ny:.1f}" '
+            f'width="{nw:.1f}" height="{box_h}" rx="4" fill="{agent_colour(owner)}" '
+            f'fill-opacity="0.18" stroke="{stroke}" stroke-width="1.6"/>'
+            f'<text x="{nx_ + 6:.1f}" y="{ny + 12.5:.1f}">{esc(label[node])}</text></g>'
+        )
+    return (
+        f'<svg class="plan" xmlns="http://www.w3.org/2000/svg" width="{x:.0f}" '
+        f'height="{height:.0f}" viewBox="0 0 {x:.0f} {height:.0f}" role="img" '
+        f'aria-label="plan graph"><g class="edges">{"".join(parts)}</g>'
+        f'<g class="nodes">{"".join(boxes)}</g></svg>'
+    )
 
 
 def mermaid(data: RunData) -> str:
@@ -211,8 +243,11 @@ def emotion_svg(episode: int, data: RunData) -> str:
     if count == 0:
         return '<p class="empty">No outline or scenes yet.</p>'
     series: dict[str, list[tuple[int, float, str]]] = {}
-    target = [(i, num(b.get("target_valence")), str(b.get("target_emotion", "")))
-              for i, b in enumerate(beats) if isinstance(b.get("target_valence"), int | float)]
+    target = [
+        (i, num(b.get("target_valence")), str(b.get("target_emotion", "")))
+        for i, b in enumerate(beats)
+        if isinstance(b.get("target_valence"), int | float)
+    ]
     for sid in scene_ids:
         try:
             index = int(sid.rsplit(".", 1)[1]) - 1
@@ -223,8 +258,9 @@ def emotion_svg(episode: int, data: RunData) -> str:
             feels = as_dict(as_dict(state).get("feels"))
             if isinstance(feels.get("valence"), int | float):
                 name = str(as_dict(state).get("name", "?"))
-                series.setdefault(name, []).append((index, float(feels["valence"]),
-                                                    str(feels.get("label", ""))))
+                series.setdefault(name, []).append(
+                    (index, float(feels["valence"]), str(feels.get("label", "")))
+                )
     w, h, left, right, top, bottom = 500, 230, 40, 14, 12, 34
     step = (w - left - right) / max(count - 1, 1)
 
@@ -237,34 +273,50 @@ def emotion_svg(episode: int, data: RunData) -> str:
     grid = []
     for v in (-1, -0.5, 0, 0.5, 1):
         cls = "zero" if v == 0 else "grid"
-        grid.append(f'<line class="{cls}" x1="{left}" x2="{w - right}" y1="{py(v):.1f}" '
-                    f'y2="{py(v):.1f}"/><text class="tick" x="{left - 6}" y="{py(v) + 4:.1f}" '
-                    f'text-anchor="end">{v:+g}</text>')
+        grid.append(
+            f'<line class="{cls}" x1="{left}" x2="{w - right}" y1="{py(v):.1f}" '
+            f'y2="{py(v):.1f}"/><text class="tick" x="{left - 6}" y="{py(v) + 4:.1f}" '
+            f'text-anchor="end">{v:+g}</text>'
+        )
     for i in range(count):
-        grid.append(f'<text class="tick" x="{px(i):.1f}" y="{h - bottom + 16}" '
-                    f'text-anchor="middle">{episode}.{i + 1}</text>')
-    grid.append(f'<text class="tick" x="{(w + left) / 2:.0f}" y="{h - 3}" '
-                f'text-anchor="middle">scene</text>')
+        grid.append(
+            f'<text class="tick" x="{px(i):.1f}" y="{h - bottom + 16}" '
+            f'text-anchor="middle">{episode}.{i + 1}</text>'
+        )
+    grid.append(
+        f'<text class="tick" x="{(w + left) / 2:.0f}" y="{h - 3}" text-anchor="middle">scene</text>'
+    )
     drawn = []
     legend: list[str] = []
-    plots = [(name, LINE_COLOURS[k % len(LINE_COLOURS)], sorted(points), "")
-             for k, (name, points) in enumerate(sorted(series.items()))]
+    plots = [
+        (name, LINE_COLOURS[k % len(LINE_COLOURS)], sorted(points), "")
+        for k, (name, points) in enumerate(sorted(series.items()))
+    ]
     plots.append(("target (outline)", "#222", target, ' stroke-dasharray="6 4"'))  # on top
     for name, colour, points, dash in plots:
         if not points:
             continue
         path = " ".join(  # a scene the character is absent from breaks the line
             f"{'L' if j and points[j - 1][0] == i - 1 else 'M'}{px(i):.1f},{py(v):.1f}"
-            for j, (i, v, _) in enumerate(points))
-        dots = "".join(f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3.5" fill="{colour}">'
-                       f'<title>{esc(name)}, scene {episode}.{i + 1}: {esc(label)} {v:+.2f}'
-                       f'</title></circle>' for i, v, label in points)
-        drawn.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>'
-                     f'{dots}')
+            for j, (i, v, _) in enumerate(points)
+        )
+        dots = "".join(
+            f'<circle cx="{px(i):.1f}" cy="{py(v):.1f}" r="3.5" fill="{colour}">'
+            f"<title>{esc(name)}, scene {episode}.{i + 1}: {esc(label)} {v:+.2f}"
+            f"</title></circle>"
+            for i, v, label in points
+        )
+        drawn.append(
+            f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>{dots}'
+        )
         line = "dash" if dash else "solid"
-        legend.insert(0 if dash else len(legend), f'<span><i class="key {line}" '
-                      f'style="border-color:{colour}"></i>{esc(name)}</span>')
-    return (f'<figure class="curve"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}"'
-            f' width="{w}" height="{h}" role="img" aria-label="emotional curve, episode '
-            f'{episode}">{"".join(grid)}{"".join(drawn)}</svg>'
-            f'<figcaption class="legend">{"".join(legend)}</figcaption></figure>')
+        legend.insert(
+            0 if dash else len(legend),
+            f'<span><i class="key {line}" style="border-color:{colour}"></i>{esc(name)}</span>',
+        )
+    return (
+        f'<figure class="curve"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}"'
+        f' width="{w}" height="{h}" role="img" aria-label="emotional curve, episode '
+        f'{episode}">{"".join(grid)}{"".join(drawn)}</svg>'
+        f'<figcaption class="legend">{"".join(legend)}</figcaption></figure>'
+    )

@@ -34,8 +34,13 @@ class Proposal:
     services: Services
 
 
-def propose(run: RunDir, settings: RunSettings, note: str, nodes: list[str] | None,
-            backend: ChatBackend | None = None) -> Proposal:
+def propose(
+    run: RunDir,
+    settings: RunSettings,
+    note: str,
+    nodes: list[str] | None,
+    backend: ChatBackend | None = None,
+) -> Proposal:
     note = " ".join(note.split())
     if not note:
         raise UserError("the note is empty: say in plain words what to change")
@@ -46,8 +51,10 @@ def propose(run: RunDir, settings: RunSettings, note: str, nodes: list[str] | No
             if node_id not in plan:
                 raise UserError(f"no node {node_id!r} in run {run.id} (see report.html)")
             if plan.node(node_id)["kind"] not in showrunner.EDITABLE:
-                raise UserError(f"{node_id} cannot be edited; name a series, character, "
-                                "episode, scene or shot node")
+                raise UserError(
+                    f"{node_id} cannot be edited; name a series, character, "
+                    "episode, scene or shot node"
+                )
             if plan.node(node_id)["payload"] is None:
                 raise UserError(f"{node_id} has not been made yet")
         changes = [showrunner.Change(node=n, instruction=note) for n in nodes]
@@ -58,17 +65,26 @@ def propose(run: RunDir, settings: RunSettings, note: str, nodes: list[str] | No
     return Proposal(note, changes, targets, preview(plan, targets), plan, services)
 
 
-def apply(run: RunDir, settings: RunSettings, proposal: Proposal,
-          listener: Listener | None = None,
-          confirm: Callable[[ChangePreview], bool] = lambda p: True) -> Outcome | None:
+def apply(
+    run: RunDir,
+    settings: RunSettings,
+    proposal: Proposal,
+    listener: Listener | None = None,
+    confirm: Callable[[ChangePreview], bool] = lambda p: True,
+) -> Outcome | None:
     if not confirm(proposal.preview):
         return None
     plan = proposal.plan
     version = current_version(plan)
     snapshot(run, version, proposal.note)
     events = run.events()
-    events.emit("human_note", agent="human", note=proposal.note,
-                nodes=[c.node for c in proposal.changes], version=version + 1)
+    events.emit(
+        "human_note",
+        agent="human",
+        note=proposal.note,
+        nodes=[c.node for c in proposal.changes],
+        version=version + 1,
+    )
     llm = proposal.services.llm
     for change in proposal.changes:
         log = showrunner.logger_for(events.emit, change.node)

@@ -33,8 +33,9 @@ class ChangePreview:
         out = [f"edit      {', '.join(self.edits)}"]
         out.append(f"re-make   {len(self.stale)} node(s) downstream: " + _summary(self.stale))
         if self.kept:
-            out.append(f"keep      {len(self.kept)} writer node(s) as they are: "
-                       + _summary(self.kept))
+            out.append(
+                f"keep      {len(self.kept)} writer node(s) as they are: " + _summary(self.kept)
+            )
         out.append(f"estimate  about {self.estimated_calls} model call(s) (cache hits are free)")
         return out
 
@@ -80,9 +81,12 @@ def preview(plan: Plan, targets: list[str]) -> ChangePreview:
                 stale.add(child)
                 frontier.append(child)
     calls = len(targets) + sum(1 for n in stale if plan.node(n)["kind"] in LLM_KINDS)
-    return ChangePreview(edits=targets, stale=sorted(stale),
-                         kept=sorted(k for k in kept if k in _reached(plan, targets)),
-                         estimated_calls=calls)
+    return ChangePreview(
+        edits=targets,
+        stale=sorted(stale),
+        kept=sorted(k for k in kept if k in _reached(plan, targets)),
+        estimated_calls=calls,
+    )
 
 
 def _reached(plan: Plan, targets: list[str]) -> set[str]:
@@ -155,8 +159,9 @@ def undo(run: RunDir, events: EventLog) -> int:
             shutil.copytree(item, run.path / item.name)
         else:
             shutil.copy2(item, run.path / item.name)
-    note = (source / "note.txt").read_text(encoding="utf-8") if (source / "note.txt").exists() \
-        else ""
+    note = (
+        (source / "note.txt").read_text(encoding="utf-8") if (source / "note.txt").exists() else ""
+    )
     shutil.rmtree(source)
     events.emit("human_note", agent="human", note=f"undo: {note}", nodes=[], version=number)
     return number

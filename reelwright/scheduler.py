@@ -226,9 +226,7 @@ class Scheduler:
         for child in self.plan.outputs(node_id):
             child_node = self.plan.node(child)
             if child_node["status"] == "done":
-                expected = self.plan.compute_inputs_hash(
-                    child, self.jobs[child_node["kind"]].salt
-                )
+                expected = self.plan.compute_inputs_hash(child, self.jobs[child_node["kind"]].salt)
                 if child_node["inputs_hash"] != expected:
                     self.plan.mark_stale([child])
 

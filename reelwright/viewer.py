@@ -25,9 +25,16 @@ from urllib.parse import unquote, urlsplit
 
 from reelwright.report import write_report
 
-_TEXT = {".jsonl": "application/x-ndjson", ".srt": "text/plain", ".otio": "application/json",
-         ".fountain": "text/plain", ".md": "text/plain", ".toml": "text/plain",
-         ".fdx": "application/xml", ".edl": "text/plain"}
+_TEXT = {
+    ".jsonl": "application/x-ndjson",
+    ".srt": "text/plain",
+    ".otio": "application/json",
+    ".fountain": "text/plain",
+    ".md": "text/plain",
+    ".toml": "text/plain",
+    ".fdx": "application/xml",
+    ".edl": "text/plain",
+}
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 

@@ -22,31 +22,65 @@ CRITIQUE = "critique:series"
 def jobs_for(settings: RunSettings, model: str) -> dict[str, Job]:
     """A job per node kind; the salt makes a node stale when its prompt or settings change."""
     # The model is not in the salt: resuming or revising with another --llm keeps done work.
-    story = {"lang": settings.lang, "seed": settings.seed,
-             "episodes": settings.episodes, "seconds": settings.episode_seconds}
-    look = {"images": settings.images, "image_model": settings.image_model,
-            "aspect": settings.aspect, "seed": settings.seed}
+    story = {
+        "lang": settings.lang,
+        "seed": settings.seed,
+        "episodes": settings.episodes,
+        "seconds": settings.episode_seconds,
+    }
+    look = {
+        "images": settings.images,
+        "image_model": settings.image_model,
+        "aspect": settings.aspect,
+        "seed": settings.seed,
+    }
     return {
-        "series": Job(writer.write_bible, "llm", expand_series,
-                      {**story, "p": fingerprint("writer_bible"), "premise": settings.premise}),
+        "series": Job(
+            writer.write_bible,
+            "llm",
+            expand_series,
+            {**story, "p": fingerprint("writer_bible"), "premise": settings.premise},
+        ),
         "character": Job(cinematographer.character_sheet, "image", None, look),
         "location": Job(_copy_location, "cpu", None, None),
-        "episode": Job(writer.write_outline, "llm", expand_episode,
-                       {**story, "p": fingerprint("writer_outline")}),
+        "episode": Job(
+            writer.write_outline,
+            "llm",
+            expand_episode,
+            {**story, "p": fingerprint("writer_outline")},
+        ),
         "scene": Job(writer.write_scene, "llm", None, {**story, "p": fingerprint("writer_scene")}),
-        "critique": Job(critics.critique, "llm", None,
-                        {**story, "rounds": settings.critique_rounds,
-                         "p": fingerprint("critic", "writer_revise")}),
-        "shotlist": Job(director.plan_shots, "llm", expand_shotlist,
-                        {**story, "p": fingerprint("director_shots")}),
+        "critique": Job(
+            critics.critique,
+            "llm",
+            None,
+            {
+                **story,
+                "rounds": settings.critique_rounds,
+                "p": fingerprint("critic", "writer_revise"),
+            },
+        ),
+        "shotlist": Job(
+            director.plan_shots,
+            "llm",
+            expand_shotlist,
+            {**story, "p": fingerprint("director_shots")},
+        ),
         "shot": Job(cinematographer.plan_shot, "cpu", None, None),
         "line": Job(editor.voice_line, "tts", None, {"lang": settings.lang}),
         "frame": Job(frames.render_frame, "image", None, look),
-        "clip": Job(frames.render_clip, "video", None,
-                    {"video": settings.video, "video_model": settings.video_model,
-                     "fps": settings.fps}),
-        "cut": Job(editor.cut_episode, "ffmpeg", None,
-                   {"fps": settings.fps, "seconds": settings.episode_seconds}),
+        "clip": Job(
+            frames.render_clip,
+            "video",
+            None,
+            {"video": settings.video, "video_model": settings.video_model, "fps": settings.fps},
+        ),
+        "cut": Job(
+            editor.cut_episode,
+            "ffmpeg",
+            None,
+            {"fps": settings.fps, "seconds": settings.episode_seconds},
+        ),
     }
 
 
@@ -88,8 +122,12 @@ def expand_episode(plan: Plan, node_id: str) -> None:
     outline = Outline.model_validate(plan.payload(node_id))
     wanted = {f"scene:{ep}.{i}" for i in range(1, len(outline.scenes) + 1)}
     _sync(plan, "scene", wanted, prefix=f"scene:{ep}.")
-    _sync(plan, "shotlist", {w.replace("scene:", "shotlist:") for w in wanted},
-          prefix=f"shotlist:{ep}.")
+    _sync(
+        plan,
+        "shotlist",
+        {w.replace("scene:", "shotlist:") for w in wanted},
+        prefix=f"shotlist:{ep}.",
+    )
     for i in range(1, len(outline.scenes) + 1):
         scene = f"scene:{ep}.{i}"
         plan.add(scene, "scene", "writer", ["series", node_id])
@@ -109,8 +147,12 @@ def expand_shotlist(plan: Plan, node_id: str) -> None:
     shot_ids = {f"shot:{scene_key}.{n}" for n in range(1, len(shots) + 1)}
     line_ids = {f"line:{scene_key}.{n}" for n in range(1, n_lines + 1)}
     for kind in ("shot", "frame", "clip"):
-        _sync(plan, kind, {s.replace("shot:", f"{kind}:") for s in shot_ids},
-              prefix=f"{kind}:{scene_key}.")
+        _sync(
+            plan,
+            kind,
+            {s.replace("shot:", f"{kind}:") for s in shot_ids},
+            prefix=f"{kind}:{scene_key}.",
+        )
     _sync(plan, "line", line_ids, prefix=f"line:{scene_key}.")
     for line_id in sorted(line_ids):
         plan.add(line_id, "line", "editor", ["series", scene])
@@ -119,8 +161,12 @@ def expand_shotlist(plan: Plan, node_id: str) -> None:
     for n, shot in enumerate(shots, 1):
         key = f"{scene_key}.{n}"
         characters = [f"character:{slugify(c.name)}" for c in shot.characters]
-        plan.add(f"shot:{key}", "shot", "cinematographer",
-                 [node_id, scene, "series", *[c for c in characters if c in plan]])
+        plan.add(
+            f"shot:{key}",
+            "shot",
+            "cinematographer",
+            [node_id, scene, "series", *[c for c in characters if c in plan]],
+        )
         covered = [f"line:{scene_key}.{k}" for k in shot.lines]
         plan.add(f"frame:{key}", "frame", "cinematographer", [f"shot:{key}", *covered])
         for character in characters:

@@ -10,50 +10,173 @@ from pathlib import Path
 from typing import Any
 
 EN_CAST = [
-    {"name": "Lin Hai", "age": 19, "gender": "male", "role": "protagonist",
-     "want": "to save his mother", "flaw": "reckless pride", "secret": "he sold the family net",
-     "look": "lean young fisherman, short black hair, yellow raincoat, rope burn on left hand",
-     "voice": "short blunt sentences"},
-    {"name": "Mei", "age": 47, "gender": "female", "role": "mother",
-     "want": "to keep her son ashore", "flaw": "hides her illness", "secret": "she is sick",
-     "look": "weathered face, grey bun, blue cotton jacket, jade bracelet",
-     "voice": "soft, teasing, proverbs"},
+    {
+        "name": "Lin Hai",
+        "age": 19,
+        "gender": "male",
+        "role": "protagonist",
+        "want": "to save his mother",
+        "flaw": "reckless pride",
+        "secret": "he sold the family net",
+        "look": "lean young fisherman, short black hair, yellow raincoat, rope burn on left hand",
+        "voice": "short blunt sentences",
+    },
+    {
+        "name": "Mei",
+        "age": 47,
+        "gender": "female",
+        "role": "mother",
+        "want": "to keep her son ashore",
+        "flaw": "hides her illness",
+        "secret": "she is sick",
+        "look": "weathered face, grey bun, blue cotton jacket, jade bracelet",
+        "voice": "soft, teasing, proverbs",
+    },
 ]
 ZH_CAST = [
-    {"name": "林海", "age": 19, "gender": "male", "role": "主角", "want": "救母亲",
-     "flaw": "逞强", "secret": "他卖掉了家里的渔网", "look": "瘦削的年轻渔夫，黑色短发，黄色雨衣",
-     "voice": "说话简短直接"},
-    {"name": "梅姨", "age": 47, "gender": "female", "role": "母亲", "want": "让儿子留在岸上",
-     "flaw": "隐瞒病情", "secret": "她病了", "look": "饱经风霜的脸，灰色发髻，蓝色棉袄",
-     "voice": "温柔，爱说俗语"},
+    {
+        "name": "林海",
+        "age": 19,
+        "gender": "male",
+        "role": "主角",
+        "want": "救母亲",
+        "flaw": "逞强",
+        "secret": "他卖掉了家里的渔网",
+        "look": "瘦削的年轻渔夫，黑色短发，黄色雨衣",
+        "voice": "说话简短直接",
+    },
+    {
+        "name": "梅姨",
+        "age": 47,
+        "gender": "female",
+        "role": "母亲",
+        "want": "让儿子留在岸上",
+        "flaw": "隐瞒病情",
+        "secret": "她病了",
+        "look": "饱经风霜的脸，灰色发髻，蓝色棉袄",
+        "voice": "温柔，爱说俗语",
+    },
 ]
 EN_SCENES = [
-    ("The storm is coming and I am going out anyway.", "Please stay, my son. The sea took your father.",
-     "I will bring back the medicine money, I promise.", "You always were the stubborn one."),
-    ("Where did you hide the pills, Mother?", "They are only herbs for my old knees.",
-     "Herbs do not cost a month of fish.", "Do not count my coins, boy."),
-    ("The harbour master closed the pier at noon.", "Then the boats stay tied, and so do you.",
-     "Old Chen is taking his trawler out at dusk.", "Chen is a fool with a bigger boat."),
-    ("I sold the net to pay the doctor.", "You sold your father's net?",
-     "It was that or watch you cough blood.", "Then we both kept a secret."),
-    ("The radio says the wind will turn by midnight.", "Wind turns, men drown, mothers wait.",
-     "Not this time. I checked the engine twice.", "Take the jade bracelet. It will bring luck."),
-    ("I can see the lighthouse from here.", "Come home before the tide, my brave son.",
-     "Mother, the engine just died.", "Lin Hai? Answer me, Lin Hai!"),
+    (
+        "The storm is coming and I am going out anyway.",
+        "Please stay, my son. The sea took your father.",
+        "I will bring back the medicine money, I promise.",
+        "You always were the stubborn one.",
+    ),
+    (
+        "Where did you hide the pills, Mother?",
+        "They are only herbs for my old knees.",
+        "Herbs do not cost a month of fish.",
+        "Do not count my coins, boy.",
+    ),
+    (
+        "The harbour master closed the pier at noon.",
+        "Then the boats stay tied, and so do you.",
+        "Old Chen is taking his trawler out at dusk.",
+        "Chen is a fool with a bigger boat.",
+    ),
+    (
+        "I sold the net to pay the doctor.",
+        "You sold your father's net?",
+        "It was that or watch you cough blood.",
+        "Then we both kept a secret.",
+    ),
+    (
+        "The radio says the wind will turn by midnight.",
+        "Wind turns, men drown, mothers wait.",
+        "Not this time. I checked the engine twice.",
+        "Take the jade bracelet. It will bring luck.",
+    ),
+    (
+        "I can see the lighthouse from here.",
+        "Come home before the tide, my brave son.",
+        "Mother, the engine just died.",
+        "Lin Hai? Answer me, Lin Hai!",
+    ),
 ]
 ZH_SCENES = [
-    ("风暴要来了，我还是要出海。", "求你别去，大海带走了你父亲。", "我一定把药钱带回来。", "你从小就这么倔。"),
-    ("妈，你把药藏在哪儿了？", "那只是治膝盖的草药。", "草药可不值一个月的鱼钱。", "别数我的钱，孩子。"),
-    ("港务长中午就封了码头。", "那船就拴着，你也一样。", "陈伯黄昏要开拖网船出去。", "陈伯是个有大船的傻子。"),
-    ("我把渔网卖了给医生付钱。", "你卖了你爸的渔网？", "不卖就只能看着你咳血。", "那我们都藏了秘密。"),
-    ("收音机说半夜风会转向。", "风转了，人淹了，娘在等。", "这次不会，我检查了两遍发动机。", "带上这只玉镯，保平安。"),
-    ("我在这儿能看见灯塔了。", "涨潮前回家，我勇敢的儿子。", "妈，发动机熄火了。", "林海？回答我，林海！"),
+    (
+        "风暴要来了，我还是要出海。",
+        "求你别去，大海带走了你父亲。",
+        "我一定把药钱带回来。",
+        "你从小就这么倔。",
+    ),
+    (
+        "妈，你把药藏在哪儿了？",
+        "那只是治膝盖的草药。",
+        "草药可不值一个月的鱼钱。",
+        "别数我的钱，孩子。",
+    ),
+    (
+        "港务长中午就封了码头。",
+        "那船就拴着，你也一样。",
+        "陈伯黄昏要开拖网船出去。",
+        "陈伯是个有大船的傻子。",
+    ),
+    (
+        "我把渔网卖了给医生付钱。",
+        "你卖了你爸的渔网？",
+        "不卖就只能看着你咳血。",
+        "那我们都藏了秘密。",
+    ),
+    (
+        "收音机说半夜风会转向。",
+        "风转了，人淹了，娘在等。",
+        "这次不会，我检查了两遍发动机。",
+        "带上这只玉镯，保平安。",
+    ),
+    (
+        "我在这儿能看见灯塔了。",
+        "涨潮前回家，我勇敢的儿子。",
+        "妈，发动机熄火了。",
+        "林海？回答我，林海！",
+    ),
 ]
-EMOTIONS = ["determined", "worried", "suspicious", "evasive", "frustrated", "firm", "hopeful",
-            "dismissive", "ashamed", "shocked", "desperate", "resigned", "hopeful", "afraid",
-            "confident", "tender", "relieved", "loving", "afraid", "afraid"]
-ZH_EMOTIONS = ["坚定", "担心", "怀疑", "回避", "沮丧", "坚决", "希望", "不屑", "羞愧", "震惊",
-               "绝望", "无奈", "希望", "害怕", "自信", "温柔", "欣慰", "慈爱", "害怕", "害怕"]
+EMOTIONS = [
+    "determined",
+    "worried",
+    "suspicious",
+    "evasive",
+    "frustrated",
+    "firm",
+    "hopeful",
+    "dismissive",
+    "ashamed",
+    "shocked",
+    "desperate",
+    "resigned",
+    "hopeful",
+    "afraid",
+    "confident",
+    "tender",
+    "relieved",
+    "loving",
+    "afraid",
+    "afraid",
+]
+ZH_EMOTIONS = [
+    "坚定",
+    "担心",
+    "怀疑",
+    "回避",
+    "沮丧",
+    "坚决",
+    "希望",
+    "不屑",
+    "羞愧",
+    "震惊",
+    "绝望",
+    "无奈",
+    "希望",
+    "害怕",
+    "自信",
+    "温柔",
+    "欣慰",
+    "慈爱",
+    "害怕",
+    "害怕",
+]
 EN_ACTIONS = [
     "Wind rattles the shutters while {a} packs his gear by lamp light.",
     "{b} hides a paper packet under the rice jar as {a} walks in.",
@@ -70,18 +193,31 @@ ZH_ACTIONS = [
     "{a}调着旧收音机，天气预报之间夹着杂音。",
     "夜里，黑浪托起小船，远处的灯塔一明一灭。",
 ]
-BEATS_EN = ["He decides to sail despite the warning.", "He finds out she is hiding medicine.",
-            "The pier is closed and he looks for another boat.", "He confesses he sold the net.",
-            "They hear the storm forecast and say goodbye.", "At sea, the engine fails."]
-BEATS_ZH = ["他不顾警告决定出海。", "他发现母亲在藏药。", "码头封了，他另找船。",
-            "他承认卖掉了渔网。", "他们听到风暴预报后道别。", "海上发动机熄火了。"]
+BEATS_EN = [
+    "He decides to sail despite the warning.",
+    "He finds out she is hiding medicine.",
+    "The pier is closed and he looks for another boat.",
+    "He confesses he sold the net.",
+    "They hear the storm forecast and say goodbye.",
+    "At sea, the engine fails.",
+]
+BEATS_ZH = [
+    "他不顾警告决定出海。",
+    "他发现母亲在藏药。",
+    "码头封了，他另找船。",
+    "他承认卖掉了渔网。",
+    "他们听到风暴预报后道别。",
+    "海上发动机熄火了。",
+]
 
 
 def bible(lang: str) -> dict[str, Any]:
     zh = lang == "zh"
     return {
         "title": "怒海归途" if zh else "The Raging Sea",
-        "logline": "渔夫之子为救母亲出海搏命。" if zh else "A fisherman's son braves a storm to save his mother.",
+        "logline": "渔夫之子为救母亲出海搏命。"
+        if zh
+        else "A fisherman's son braves a storm to save his mother.",
         "genre": "家庭剧" if zh else "family drama",
         "tone": "紧张而温情" if zh else "tense and tender",
         "characters": ZH_CAST if zh else EN_CAST,
@@ -89,8 +225,9 @@ def bible(lang: str) -> dict[str, Any]:
             {"name": "渔村小屋" if zh else "Fishing Hut", "look": "weathered wood, lamp light"},
             {"name": "码头" if zh else "Harbour", "look": "wet stone pier, grey sea"},
         ],
-        "arc": "他出海，她隐瞒病情，真相在风暴中揭开。" if zh else
-        "He goes to sea, she hides her illness, the storm reveals the truth.",
+        "arc": "他出海，她隐瞒病情，真相在风暴中揭开。"
+        if zh
+        else "He goes to sea, she hides her illness, the storm reveals the truth.",
     }
 
 
@@ -100,13 +237,18 @@ def outline(lang: str, episode: int, scenes: int) -> dict[str, Any]:
     hut, harbour = ("渔村小屋", "码头") if zh else ("Fishing Hut", "Harbour")
     beats = []
     for s in range(1, scenes + 1):
-        beats.append({
-            "location": hut if s % 2 else harbour, "interior": bool(s % 2),
-            "time_of_day": "NIGHT" if s == scenes else "DAY", "characters": cast,
-            "beat": _pick(BEATS_ZH if zh else BEATS_EN, episode, s, scenes),
-            "turn": "母亲终于让步" if zh else f"the mother gives way in turn {s}",
-            "target_emotion": "tension", "target_valence": -0.2,
-        })
+        beats.append(
+            {
+                "location": hut if s % 2 else harbour,
+                "interior": bool(s % 2),
+                "time_of_day": "NIGHT" if s == scenes else "DAY",
+                "characters": cast,
+                "beat": _pick(BEATS_ZH if zh else BEATS_EN, episode, s, scenes),
+                "turn": "母亲终于让步" if zh else f"the mother gives way in turn {s}",
+                "target_emotion": "tension",
+                "target_valence": -0.2,
+            }
+        )
     return {
         "title": f"第{episode}集" if zh else f"Episode {episode}",
         "hook": "雷声中小船翻覆。" if zh else "A boat capsizes in the thunder.",
@@ -119,9 +261,10 @@ def scene(lang: str, episode: int, number: int) -> dict[str, Any]:
     zh = lang == "zh"
     index = _index(episode, number, 3)
     texts = (ZH_SCENES if zh else EN_SCENES)[index]
-    emotions = (ZH_EMOTIONS if zh else EMOTIONS)[index * 4 % 20: index * 4 % 20 + 4]
-    lines = [(cast_names(zh)[k % 2], text, emotions[k % len(emotions)])
-             for k, text in enumerate(texts)]
+    emotions = (ZH_EMOTIONS if zh else EMOTIONS)[index * 4 % 20 : index * 4 % 20 + 4]
+    lines = [
+        (cast_names(zh)[k % 2], text, emotions[k % len(emotions)]) for k, text in enumerate(texts)
+    ]
     cast = [c["name"] for c in (ZH_CAST if zh else EN_CAST)]
     hut, harbour = ("渔村小屋", "码头") if zh else ("Fishing Hut", "Harbour")
     feels = {"label": "tense", "valence": -0.2, "intensity": 0.5}
@@ -130,17 +273,31 @@ def scene(lang: str, episode: int, number: int) -> dict[str, Any]:
         "location": hut if number % 2 else harbour,
         "time_of_day": "DAY",
         "action": (ZH_ACTIONS if zh else EN_ACTIONS)[index].format(a=cast[0], b=cast[1]),
-        "lines": [{"speaker": sp, "parenthetical": "", "text": text, "emotion": emo}
-                  for sp, text, emo in lines],
+        "lines": [
+            {"speaker": sp, "parenthetical": "", "text": text, "emotion": emo}
+            for sp, text, emo in lines
+        ],
         "cause": "风暴逼近" if zh else "the storm closes in",
         "ledger": {
-            "present": cast, "location": hut if number % 2 else harbour,
-            "day": episode, "hour": 6 + number,
+            "present": cast,
+            "location": hut if number % 2 else harbour,
+            "day": episode,
+            "hour": 6 + number,
             "characters": [
-                {"name": name, "knows": [], "learns": [], "holds": [], "wants": "",
-                 "feels": feels, "status": "alive"} for name in cast
+                {
+                    "name": name,
+                    "knows": [],
+                    "learns": [],
+                    "holds": [],
+                    "wants": "",
+                    "feels": feels,
+                    "status": "alive",
+                }
+                for name in cast
             ],
-            "props_used": [], "setups_opened": [], "setups_paid": [],
+            "props_used": [],
+            "setups_opened": [],
+            "setups_paid": [],
         },
     }
 
@@ -161,27 +318,48 @@ def shotlist(lang: str, n_lines: int = 4) -> dict[str, Any]:
     zh = lang == "zh"
     a, b = [c["name"] for c in (ZH_CAST if zh else EN_CAST)]
     shots = [
-        {"size": "WS", "angle": "high", "move": "push in", "lens_mm": 24, "duration": 2.5,
-         "characters": [{"name": a, "position": "left"}, {"name": b, "position": "right"}],
-         "description": "the hut in the storm", "performance": "still",
-         "emotion": "dread", "lines": [], "transition": "cut"},
+        {
+            "size": "WS",
+            "angle": "high",
+            "move": "push in",
+            "lens_mm": 24,
+            "duration": 2.5,
+            "characters": [{"name": a, "position": "left"}, {"name": b, "position": "right"}],
+            "description": "the hut in the storm",
+            "performance": "still",
+            "emotion": "dread",
+            "lines": [],
+            "transition": "cut",
+        },
     ]
     sizes = ["MCU", "CU", "MS", "ECU"]
     for n in range(1, n_lines + 1):
         who = a if n % 2 else b
-        shots.append({
-            "size": sizes[n % 4], "angle": "eye level", "move": "static" if n % 2 else "pan",
-            "lens_mm": 50, "duration": 3.0, "characters": [{"name": who, "position": "center"}],
-            "description": f"{who} speaks", "performance": "restrained", "emotion": "tension",
-            "lines": [n], "transition": "dissolve" if n == 2 else "cut",
-        })
+        shots.append(
+            {
+                "size": sizes[n % 4],
+                "angle": "eye level",
+                "move": "static" if n % 2 else "pan",
+                "lens_mm": 50,
+                "duration": 3.0,
+                "characters": [{"name": who, "position": "center"}],
+                "description": f"{who} speaks",
+                "performance": "restrained",
+                "emotion": "tension",
+                "lines": [n],
+                "transition": "dissolve" if n == 2 else "cut",
+            }
+        )
     return {"shots": shots}
 
 
-def story_script(episodes: int = 1, lang: str = "en", scenes: int = 3,
-                 delay_s: float = 0.0, concurrency: int = 4) -> dict[str, Any]:
-    replies: dict[str, list[Any]] = {"Bible@series": [bible(lang)],
-                                     "CriticReport": [{"issues": []}] * (4 * episodes)}
+def story_script(
+    episodes: int = 1, lang: str = "en", scenes: int = 3, delay_s: float = 0.0, concurrency: int = 4
+) -> dict[str, Any]:
+    replies: dict[str, list[Any]] = {
+        "Bible@series": [bible(lang)],
+        "CriticReport": [{"issues": []}] * (4 * episodes),
+    }
     for ep in range(1, episodes + 1):
         replies[f"Outline@episode:{ep}"] = [outline(lang, ep, scenes)]
         for s in range(1, scenes + 1):

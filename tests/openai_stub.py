@@ -28,7 +28,7 @@ class StubState:
             content = message.get("content") or ""
             if NODE_MARKER in content:
                 start = content.index(NODE_MARKER) + len(NODE_MARKER)
-                node = content[start: content.index("]", start)]
+                node = content[start : content.index("]", start)]
         with self.lock:
             for key in (f"{schema}@{node}", schema):
                 if self.replies.get(key):
@@ -62,11 +62,23 @@ def _handler(state: StubState) -> type[BaseHTTPRequestHandler]:
             except KeyError as exc:
                 self._send(400, {"error": {"message": str(exc)}})
                 return
-            self._send(200, {
-                "id": "stub", "object": "chat.completion", "created": 0, "model": "stub-model",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": content}}],
-                "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150}})
+            self._send(
+                200,
+                {
+                    "id": "stub",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": "stub-model",
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": content},
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
+                },
+            )
 
     return Handler
 

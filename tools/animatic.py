@@ -91,7 +91,11 @@ Box = tuple[float, float, float, float]
 
 
 def crop_box(
-    move: CameraMove, t: float, w: int, h: int, focus: tuple[float, float] = (0.5, 0.5),
+    move: CameraMove,
+    t: float,
+    w: int,
+    h: int,
+    focus: tuple[float, float] = (0.5, 0.5),
     seed: int = 0,
 ) -> Box:
     """The part of a w x h frame the camera sees at t.

@@ -28,7 +28,10 @@ def cjk_font_path() -> Path:
             return Path(candidate)
     if shutil.which("fc-match"):
         out = subprocess.run(
-            ["fc-match", "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True, check=False
+            ["fc-match", "-f", "%{file}", ":lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
         if out and Path(out).is_file():
             return Path(out)

@@ -176,9 +176,7 @@ class LLM:
         on_call: Callable[[CallRecord], None] | None = None,
     ) -> T:
         """Ask, validate, and on failure ask once more showing the model its error."""
-        settings = self.settings.model_copy(
-            update={"max_tokens": max_tokens} if max_tokens else {}
-        )
+        settings = self.settings.model_copy(update={"max_tokens": max_tokens} if max_tokens else {})
         report = on_call or self.on_call
         convo = list(messages)
         errors: list[str] = []

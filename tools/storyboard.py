@@ -30,24 +30,80 @@ SS = 2  # supersampling: shapes are drawn at twice the size and reduced, for smo
 
 # size: head height (fraction of min(W, H)), eye line (fraction of H), wall depth ratio
 _SIZES: dict[str, tuple[float, float, float]] = {
-    "ECU": (1.30, 0.50, 0.12), "CU": (0.60, 0.42, 0.20), "MCU": (0.42, 0.37, 0.28),
-    "MS": (0.30, 0.34, 0.38), "WS": (0.08, 0.30, 0.60), "EWS": (0.012, 0.58, 1.0),
+    "ECU": (1.30, 0.50, 0.12),
+    "CU": (0.60, 0.42, 0.20),
+    "MCU": (0.42, 0.37, 0.28),
+    "MS": (0.30, 0.34, 0.38),
+    "WS": (0.08, 0.30, 0.60),
+    "EWS": (0.012, 0.58, 1.0),
 }
 _SKY: dict[str, tuple[RGB, RGB]] = {
-    "DAY": ((92, 152, 224), (200, 226, 246)), "NIGHT": ((6, 10, 28), (30, 44, 86)),
-    "DAWN": ((112, 104, 168), (255, 176, 148)), "DUSK": ((58, 40, 100), (248, 142, 70)),
+    "DAY": ((92, 152, 224), (200, 226, 246)),
+    "NIGHT": ((6, 10, 28), (30, 44, 86)),
+    "DAWN": ((112, 104, 168), (255, 176, 148)),
+    "DUSK": ((58, 40, 100), (248, 142, 70)),
 }
 _LIGHT: dict[str, tuple[RGB, float]] = {
-    "DAY": ((255, 248, 234), 1.0), "NIGHT": ((112, 132, 205), 0.40),
-    "DAWN": ((255, 200, 192), 0.84), "DUSK": ((255, 172, 112), 0.74),
+    "DAY": ((255, 248, 234), 1.0),
+    "NIGHT": ((112, 132, 205), 0.40),
+    "DAWN": ((255, 200, 192), 0.84),
+    "DUSK": ((255, 172, 112), 0.74),
 }
-_PAINTS: tuple[RGB, ...] = ((236, 226, 204), (204, 214, 196), (196, 208, 222), (222, 190, 168),
-                            (214, 212, 208), (232, 214, 186))
+_PAINTS: tuple[RGB, ...] = (
+    (236, 226, 204),
+    (204, 214, 196),
+    (196, 208, 222),
+    (222, 190, 168),
+    (214, 212, 208),
+    (232, 214, 186),
+)
 _EXT_KINDS = (
-    ("sea", ("sea", "ocean", "beach", "harbo", "port", "pier", "dock", "shore", "coast", "bay",
-             "river", "lake", "海", "港", "滩", "码头", "岸", "河", "湖", "江")),
-    ("city", ("street", "city", "road", "alley", "market", "square", "town", "roof", "bridge",
-              "街", "城", "路", "巷", "市", "楼", "桥")),
+    (
+        "sea",
+        (
+            "sea",
+            "ocean",
+            "beach",
+            "harbo",
+            "port",
+            "pier",
+            "dock",
+            "shore",
+            "coast",
+            "bay",
+            "river",
+            "lake",
+            "海",
+            "港",
+            "滩",
+            "码头",
+            "岸",
+            "河",
+            "湖",
+            "江",
+        ),
+    ),
+    (
+        "city",
+        (
+            "street",
+            "city",
+            "road",
+            "alley",
+            "market",
+            "square",
+            "town",
+            "roof",
+            "bridge",
+            "街",
+            "城",
+            "路",
+            "巷",
+            "市",
+            "楼",
+            "桥",
+        ),
+    ),
 )
 SAFE_RIGHT = 0.14  # vertical-video apps put their buttons on the right edge
 
@@ -65,8 +121,11 @@ def _oval(cx: float, cy: float, rx: float, ry: float) -> tuple[float, float, flo
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
     t = min(max(t, 0.0), 1.0)
-    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t),
-            round(a[2] + (b[2] - a[2]) * t))
+    return (
+        round(a[0] + (b[0] - a[0]) * t),
+        round(a[1] + (b[1] - a[1]) * t),
+        round(a[2] + (b[2] - a[2]) * t),
+    )
 
 
 @dataclass(frozen=True)
@@ -80,8 +139,9 @@ class _Look:
         if self.valence >= 0:
             return _mix(c, (255, 212, 156), 0.16 * self.valence)
         grey = round(0.3 * c[0] + 0.59 * c[1] + 0.11 * c[2])
-        return _mix(_mix(c, (grey, grey, grey), 0.35 * -self.valence), (58, 76, 112),
-                    0.22 * -self.valence)
+        return _mix(
+            _mix(c, (grey, grey, grey), 0.35 * -self.valence), (58, 76, 112), 0.22 * -self.valence
+        )
 
     def lit(self, albedo: RGB, gain: float = 1.0) -> RGB:
         light, level = _LIGHT.get(self.tod, _LIGHT["DAY"])
@@ -99,9 +159,14 @@ class _Look:
 INK: RGB = (24, 24, 30)
 SKIN: RGB = (238, 204, 174)
 # silhouette variant: shoulders and waist (head heights), body style, hair style
-_SHAPES = ((1.70, 1.25, "trousers", "short"), (2.15, 1.75, "trousers", "crew"),
-           (1.60, 1.00, "dress", "long"), (1.90, 1.50, "coat", "hat"),
-           (1.95, 1.95, "round", "bun"), (1.65, 1.15, "trousers", "ponytail"))
+_SHAPES = (
+    (1.70, 1.25, "trousers", "short"),
+    (2.15, 1.75, "trousers", "crew"),
+    (1.60, 1.00, "dress", "long"),
+    (1.90, 1.50, "coat", "hat"),
+    (1.95, 1.95, "round", "bun"),
+    (1.65, 1.15, "trousers", "ponytail"),
+)
 _Tag = tuple[tuple[float, float], str, RGB, int]  # anchor, name, colour, pixel size
 # one CJK character, or a word with its trailing space: the units a line may break between
 _TOKEN = r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]|[^\s\u2e80-\u9fff]+\s*|\s+"
@@ -149,8 +214,14 @@ def wrap_text(text: str, f: ImageFont.FreeTypeFont, max_w: float) -> list[str]:
     return lines
 
 
-def draw_label(d: ImageDraw.ImageDraw, anchor: tuple[float, float], text: str, fill: RGB, px: int,
-               center: bool = True) -> tuple[float, float, float, float]:
+def draw_label(
+    d: ImageDraw.ImageDraw,
+    anchor: tuple[float, float],
+    text: str,
+    fill: RGB,
+    px: int,
+    center: bool = True,
+) -> tuple[float, float, float, float]:
     """A name tag: anchor is its top centre (or top left), text contrasts with the fill."""
     f = font(px, True)
     tw = f.getlength(text)
@@ -159,23 +230,47 @@ def draw_label(d: ImageDraw.ImageDraw, anchor: tuple[float, float], text: str, f
     box = (x0, anchor[1], x0 + tw + 2 * pad, anchor[1] + px * 1.35)
     light = 0.3 * fill[0] + 0.59 * fill[1] + 0.11 * fill[2] > 150
     d.rounded_rectangle(box, radius=px * 0.3, fill=fill, outline=INK, width=max(2, px // 12))
-    d.text(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2), text, font=f, anchor="mm",
-           fill=INK if light else (255, 255, 255))
+    d.text(
+        ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2),
+        text,
+        font=f,
+        anchor="mm",
+        fill=INK if light else (255, 255, 255),
+    )
     return box
 
 
-def _limb(d: ImageDraw.ImageDraw, a: tuple[float, float], b: tuple[float, float], width: float,
-          fill: RGB, lw: int) -> None:
+def _limb(
+    d: ImageDraw.ImageDraw,
+    a: tuple[float, float],
+    b: tuple[float, float],
+    width: float,
+    fill: RGB,
+    lw: int,
+) -> None:
     (x0, y0), (x1, y1) = a, b
     n = max(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5, 1e-6)
     nx, ny = -(y1 - y0) / n * width / 2, (x1 - x0) / n * width / 2
-    d.polygon([(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)],
-              fill=fill, outline=INK, width=lw)
+    d.polygon(
+        [(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)],
+        fill=fill,
+        outline=INK,
+        width=lw,
+    )
 
 
-def draw_figure(d: ImageDraw.ImageDraw, fig: Figure, cx: float, ty: float, h: float, view: str,
-                label_px: int, valence: float, frame: tuple[int, int],
-                label_top: float = 0.0) -> _Tag | None:
+def draw_figure(
+    d: ImageDraw.ImageDraw,
+    fig: Figure,
+    cx: float,
+    ty: float,
+    h: float,
+    view: str,
+    label_px: int,
+    valence: float,
+    frame: tuple[int, int],
+    label_top: float = 0.0,
+) -> _Tag | None:
     """One character, head top at ty, head h tall; view: front, left, right, side or back.
 
     Returns where its name tag goes, so tags can be drawn above the move notation.
@@ -190,70 +285,129 @@ def draw_figure(d: ImageDraw.ImageDraw, fig: Figure, cx: float, ty: float, h: fl
     head = (cx - 0.4 * h, ty, cx + 0.4 * h, ty + h)
     if hair_style == "long":
         x0, x1 = (cx - 0.5 * h, cx + 0.5 * h) if not side else (cx - 0.52 * h, cx + 0.12 * h)
-        d.rounded_rectangle((x0, ty + 0.2 * h, x1, ty + 2.2 * h), radius=0.3 * h, fill=hair,
-                            outline=INK, width=lw)
+        d.rounded_rectangle(
+            (x0, ty + 0.2 * h, x1, ty + 2.2 * h), radius=0.3 * h, fill=hair, outline=INK, width=lw
+        )
     if hair_style == "ponytail":
         px = cx - 0.45 * h if side else cx + 0.42 * h
         d.ellipse(_oval(px, ty + h, 0.16 * h, 0.7 * h), fill=hair, outline=INK, width=lw)
     for sgn in (-1, 1):  # legs and shoes
         x = cx + sgn * 0.24 * h * (0.4 if side else 1)
-        d.rectangle((x - 0.22 * h, yh - 0.4 * h, x + 0.22 * h, yf - 0.2 * h),
-                    fill=SKIN if body == "dress" else legs, outline=INK, width=lw)
+        d.rectangle(
+            (x - 0.22 * h, yh - 0.4 * h, x + 0.22 * h, yf - 0.2 * h),
+            fill=SKIN if body == "dress" else legs,
+            outline=INK,
+            width=lw,
+        )
         toe = 0.25 * h if side else 0.0
         d.ellipse((x - 0.26 * h + toe, yf - 0.34 * h, x + 0.26 * h + toe, yf), fill=INK)
+
     def arms() -> None:  # behind the torso from the front, in front of it in profile
         for sgn in (-1, 1) if not side else (0,):
             sx = cx + sgn * (sw / 2 - 0.2 * h)
             hx = cx + sgn * (sw / 2 + 0.06 * h) + (0.25 * h if side else 0)
             _limb(d, (sx, ys + 0.15 * h), (hx, ty + 3.75 * h), 0.36 * h, _mix(col, INK, 0.12), lw)
-            d.ellipse((hx - 0.17 * h, ty + 3.6 * h, hx + 0.17 * h, ty + 3.95 * h), fill=SKIN,
-                      outline=INK, width=lw)
+            d.ellipse(
+                (hx - 0.17 * h, ty + 3.6 * h, hx + 0.17 * h, ty + 3.95 * h),
+                fill=SKIN,
+                outline=INK,
+                width=lw,
+            )
 
     if not side:
         arms()
-    top = [(cx - sw / 2, ys + 0.28 * h), (cx - sw / 2 + 0.28 * h, ys),
-           (cx + sw / 2 - 0.28 * h, ys), (cx + sw / 2, ys + 0.28 * h)]
+    top = [
+        (cx - sw / 2, ys + 0.28 * h),
+        (cx - sw / 2 + 0.28 * h, ys),
+        (cx + sw / 2 - 0.28 * h, ys),
+        (cx + sw / 2, ys + 0.28 * h),
+    ]
     if body == "round":
-        d.ellipse((cx - sw * 0.56, ys - 0.05 * h, cx + sw * 0.56, yh + 0.25 * h), fill=col,
-                  outline=INK, width=lw)
+        d.ellipse(
+            (cx - sw * 0.56, ys - 0.05 * h, cx + sw * 0.56, yh + 0.25 * h),
+            fill=col,
+            outline=INK,
+            width=lw,
+        )
     elif body == "dress":
         skirt = 2.1 * h * (0.65 if side else 1)
-        d.polygon([*top, (cx + ww / 2, ty + 3.1 * h), (cx + skirt / 2, ty + 5.4 * h),
-                   (cx - skirt / 2, ty + 5.4 * h), (cx - ww / 2, ty + 3.1 * h)],
-                  fill=col, outline=INK, width=lw)
+        d.polygon(
+            [
+                *top,
+                (cx + ww / 2, ty + 3.1 * h),
+                (cx + skirt / 2, ty + 5.4 * h),
+                (cx - skirt / 2, ty + 5.4 * h),
+                (cx - ww / 2, ty + 3.1 * h),
+            ],
+            fill=col,
+            outline=INK,
+            width=lw,
+        )
         d.line((cx - ww / 2, ty + 3.1 * h, cx + ww / 2, ty + 3.1 * h), fill=dark, width=lw * 2)
     else:
         hem, wide = (ty + 5.5 * h, ww * 1.2) if body == "coat" else (yh, ww)
-        d.polygon([*top, (cx + wide / 2, hem), (cx - wide / 2, hem)], fill=col, outline=INK,
-                  width=lw)
+        d.polygon(
+            [*top, (cx + wide / 2, hem), (cx - wide / 2, hem)], fill=col, outline=INK, width=lw
+        )
         if view != "back" and not side:
             d.line((cx, ys + 0.35 * h, cx, hem), fill=dark, width=lw)
     if side:
         arms()
-    d.rectangle((cx - 0.15 * h, ty + 0.8 * h, cx + 0.15 * h, ys + 0.12 * h), fill=SKIN, outline=INK,
-                width=lw)
+    d.rectangle(
+        (cx - 0.15 * h, ty + 0.8 * h, cx + 0.15 * h, ys + 0.12 * h),
+        fill=SKIN,
+        outline=INK,
+        width=lw,
+    )
     back = view == "back"
     if side:
-        d.polygon([(cx + 0.36 * h, ty + 0.42 * h), (cx + 0.52 * h, ty + 0.62 * h),
-                   (cx + 0.36 * h, ty + 0.68 * h)], fill=SKIN, outline=INK, width=lw)
+        d.polygon(
+            [
+                (cx + 0.36 * h, ty + 0.42 * h),
+                (cx + 0.52 * h, ty + 0.62 * h),
+                (cx + 0.36 * h, ty + 0.68 * h),
+            ],
+            fill=SKIN,
+            outline=INK,
+            width=lw,
+        )
     d.ellipse(head, fill=hair if back else SKIN, outline=INK, width=lw)
     hat = _mix(col, INK, 0.45)
     fringe = {"short": 0.3, "crew": 0.2, "long": 0.33, "bun": 0.26, "ponytail": 0.28, "hat": 0.2}
     arc = (cx - 0.44 * h, ty - 0.06 * h, cx + 0.44 * h, ty + (2 * fringe[hair_style] + 0.06) * h)
     if side:
-        d.pieslice(_oval(cx - 0.01 * h, ty + 0.43 * h, 0.43 * h, 0.49 * h), 125, 330, fill=hair,
-                   outline=INK, width=lw)
-        d.ellipse(_oval(cx - 0.11 * h, ty + 0.53 * h, 0.06 * h, 0.09 * h), fill=SKIN, outline=INK,
-                  width=lw)
+        d.pieslice(
+            _oval(cx - 0.01 * h, ty + 0.43 * h, 0.43 * h, 0.49 * h),
+            125,
+            330,
+            fill=hair,
+            outline=INK,
+            width=lw,
+        )
+        d.ellipse(
+            _oval(cx - 0.11 * h, ty + 0.53 * h, 0.06 * h, 0.09 * h),
+            fill=SKIN,
+            outline=INK,
+            width=lw,
+        )
     elif not back:
         d.chord(arc, 180, 360, fill=hair, outline=INK, width=lw)
     if hair_style == "bun":
         d.ellipse(_oval(cx, ty - 0.09 * h, 0.22 * h, 0.21 * h), fill=hair, outline=INK, width=lw)
     if hair_style == "hat":
-        d.rounded_rectangle(_oval(cx, ty - 0.03 * h, 0.4 * h, 0.29 * h), radius=0.12 * h, fill=hat,
-                            outline=INK, width=lw)
-        d.ellipse((cx - 0.7 * h, ty + 0.14 * h, cx + 0.7 * h, ty + 0.36 * h), fill=hat, outline=INK,
-                  width=lw)
+        d.rounded_rectangle(
+            _oval(cx, ty - 0.03 * h, 0.4 * h, 0.29 * h),
+            radius=0.12 * h,
+            fill=hat,
+            outline=INK,
+            width=lw,
+        )
+        d.ellipse(
+            (cx - 0.7 * h, ty + 0.14 * h, cx + 0.7 * h, ty + 0.36 * h),
+            fill=hat,
+            outline=INK,
+            width=lw,
+        )
     if not back and h >= 16:
         _face(d, cx, ty, h, view, valence, lw)
     if label_px:
@@ -266,8 +420,9 @@ def draw_figure(d: ImageDraw.ImageDraw, fig: Figure, cx: float, ty: float, h: fl
     return None
 
 
-def _face(d: ImageDraw.ImageDraw, cx: float, ty: float, h: float, view: str, valence: float,
-          lw: int) -> None:
+def _face(
+    d: ImageDraw.ImageDraw, cx: float, ty: float, h: float, view: str, valence: float, lw: int
+) -> None:
     """Eyes, brows, nose and mouth; the mouth and brows follow the mood."""
     if view == "side":
         ex, ey = cx + 0.2 * h, ty + 0.48 * h
@@ -279,39 +434,70 @@ def _face(d: ImageDraw.ImageDraw, cx: float, ty: float, h: float, view: str, val
     for sgn in (-1, 1):
         ex, ey = mx + sgn * 0.16 * h, ty + 0.5 * h
         if h > 300:  # close enough to see the whites of the eyes
-            d.ellipse(_oval(ex, ey, 0.1 * h, 0.05 * h), fill=(250, 248, 244), outline=INK,
-                      width=lw)
-            d.ellipse((ex - 0.045 * h + off * 0.3, ey - 0.045 * h, ex + 0.045 * h + off * 0.3,
-                       ey + 0.045 * h), fill=(62, 44, 34))
+            d.ellipse(_oval(ex, ey, 0.1 * h, 0.05 * h), fill=(250, 248, 244), outline=INK, width=lw)
+            d.ellipse(
+                (
+                    ex - 0.045 * h + off * 0.3,
+                    ey - 0.045 * h,
+                    ex + 0.045 * h + off * 0.3,
+                    ey + 0.045 * h,
+                ),
+                fill=(62, 44, 34),
+            )
         else:
             d.ellipse((ex - 0.04 * h, ey - 0.055 * h, ex + 0.04 * h, ey + 0.055 * h), fill=INK)
         tilt = 0.05 * h * max(-1.0, min(1.0, valence)) * sgn
-        d.line((ex - 0.1 * h, ey - 0.12 * h + tilt, ex + 0.1 * h, ey - 0.12 * h - tilt), fill=INK,
-               width=max(lw, int(h * 0.03)))
-    d.arc((mx - 0.06 * h, ty + 0.58 * h, mx + 0.06 * h, ty + 0.66 * h), 20, 160,
-          fill=_mix(SKIN, INK, 0.45), width=lw)
+        d.line(
+            (ex - 0.1 * h, ey - 0.12 * h + tilt, ex + 0.1 * h, ey - 0.12 * h - tilt),
+            fill=INK,
+            width=max(lw, int(h * 0.03)),
+        )
+    d.arc(
+        (mx - 0.06 * h, ty + 0.58 * h, mx + 0.06 * h, ty + 0.66 * h),
+        20,
+        160,
+        fill=_mix(SKIN, INK, 0.45),
+        width=lw,
+    )
     mouth = (mx - 0.12 * h, ty + 0.7 * h, mx + 0.12 * h, ty + 0.84 * h)
     if valence > 0.25:
         d.arc(mouth, 20, 160, fill=INK, width=lw)
     elif valence < -0.25:
-        d.arc((mouth[0], mouth[1] + 0.08 * h, mouth[2], mouth[3] + 0.08 * h), 200, 340, fill=INK,
-              width=lw)
+        d.arc(
+            (mouth[0], mouth[1] + 0.08 * h, mouth[2], mouth[3] + 0.08 * h),
+            200,
+            340,
+            fill=INK,
+            width=lw,
+        )
     else:
-        d.line((mouth[0] + 0.03 * h, ty + 0.77 * h, mouth[2] - 0.03 * h, ty + 0.77 * h), fill=INK,
-               width=lw)
+        d.line(
+            (mouth[0] + 0.03 * h, ty + 0.77 * h, mouth[2] - 0.03 * h, ty + 0.77 * h),
+            fill=INK,
+            width=lw,
+        )
 
 
-def draw_overhead(d: ImageDraw.ImageDraw, fig: Figure, cx: float, cy: float, h: float,
-                  label_px: int) -> _Tag | None:
+def draw_overhead(
+    d: ImageDraw.ImageDraw, fig: Figure, cx: float, cy: float, h: float, label_px: int
+) -> _Tag | None:
     """A figure seen from straight above: shoulders, arms, the crown of the head."""
     shoulders, _w, _b, hair_style = _SHAPES[fig.shape % len(_SHAPES)]
     lw = max(2, min(int(h * 0.035), 14))
     sw = shoulders * h
     for sgn in (-1, 1):
-        d.ellipse(_oval(cx + sgn * sw / 2, cy + 0.4 * h, 0.2 * h, 0.5 * h),
-                  fill=_mix(fig.color, INK, 0.12), outline=INK, width=lw)
-    d.ellipse((cx - sw / 2, cy - 0.38 * h, cx + sw / 2, cy + 0.38 * h), fill=fig.color, outline=INK,
-              width=lw)
+        d.ellipse(
+            _oval(cx + sgn * sw / 2, cy + 0.4 * h, 0.2 * h, 0.5 * h),
+            fill=_mix(fig.color, INK, 0.12),
+            outline=INK,
+            width=lw,
+        )
+    d.ellipse(
+        (cx - sw / 2, cy - 0.38 * h, cx + sw / 2, cy + 0.38 * h),
+        fill=fig.color,
+        outline=INK,
+        width=lw,
+    )
     hair = _mix(fig.color, (34, 26, 22), 0.82)
     r = 0.7 * h if hair_style == "hat" else 0.42 * h
     top = _mix(fig.color, INK, 0.45) if hair_style == "hat" else hair
@@ -338,8 +524,9 @@ def _vignette(size: tuple[int, int], strength: float) -> Image.Image:
     return Image.fromarray(mask.astype(np.uint8)).resize((w, h), Resampling.BILINEAR).convert("RGB")
 
 
-def _glow(img: Image.Image, centre: tuple[float, float], radius: float, colour: RGB,
-          alpha: int) -> None:
+def _glow(
+    img: Image.Image, centre: tuple[float, float], radius: float, colour: RGB, alpha: int
+) -> None:
     """A soft radial light (sun halo, lamp pool): a blurred disc pasted through as a mask."""
     mask = Image.new("L", (64, 64), 0)
     ImageDraw.Draw(mask).ellipse((20, 20, 44, 44), fill=alpha)
@@ -360,8 +547,12 @@ def _sky_and_sun(img: Image.Image, look: _Look, horizon: float, rng: random.Rand
     sx = w * rng.choice((0.22, 0.7))
     sy = {"DAY": horizon * 0.25, "NIGHT": horizon * 0.3}.get(look.tod, horizon - w * 0.06)
     r = w * (0.05 if look.tod in ("DAY", "NIGHT") else 0.09)
-    sun = {"DAY": (255, 250, 220), "NIGHT": (236, 236, 220), "DAWN": (255, 214, 170),
-           "DUSK": (255, 170, 90)}.get(look.tod, (255, 250, 220))
+    sun = {
+        "DAY": (255, 250, 220),
+        "NIGHT": (236, 236, 220),
+        "DAWN": (255, 214, 170),
+        "DUSK": (255, 170, 90),
+    }.get(look.tod, (255, 250, 220))
     _glow(img, (sx, sy), r * 4, sun, 150)
     d.ellipse((sx - r, sy - r, sx + r, sy + r), fill=sun)
     if look.tod != "NIGHT":
@@ -370,8 +561,15 @@ def _sky_and_sun(img: Image.Image, look: _Look, horizon: float, rng: random.Rand
             cx, cy = rng.uniform(0, w), rng.uniform(0.12, 0.75) * horizon
             s = w * rng.uniform(0.05, 0.1)
             for dx, dy, k in ((-1.2, 0.2, 0.8), (0, 0, 1.1), (1.2, 0.25, 0.75), (0.5, -0.4, 0.7)):
-                d.ellipse((cx + dx * s - k * s, cy + dy * s - k * s * .6, cx + dx * s + k * s,
-                           cy + dy * s + k * s * .6), fill=cloud)
+                d.ellipse(
+                    (
+                        cx + dx * s - k * s,
+                        cy + dy * s - k * s * 0.6,
+                        cx + dx * s + k * s,
+                        cy + dy * s + k * s * 0.6,
+                    ),
+                    fill=cloud,
+                )
     return sx
 
 
@@ -382,8 +580,17 @@ def _exterior(img: Image.Image, look: _Look, loc: str, horizon: float, rng: rand
     top, bottom = look.sky()
     ground = {"sea": (34, 92, 132), "city": (96, 96, 102), "land": (98, 132, 74)}[kind]
     g0, g1 = look.lit(ground, 1.1), look.lit(ground, 0.7)
-    img.paste(_vgrad((w, h), [(min(0, horizon - 1), top), (horizon, bottom),
-                              (horizon + 1, g0), (max(h, horizon + 2), g1)]))
+    img.paste(
+        _vgrad(
+            (w, h),
+            [
+                (min(0, horizon - 1), top),
+                (horizon, bottom),
+                (horizon + 1, g0),
+                (max(h, horizon + 2), g1),
+            ],
+        )
+    )
     sun_x = _sky_and_sun(img, look, horizon, rng)
     d = ImageDraw.Draw(img)
     far = look.lit(_mix(ground, (150, 160, 180), 0.5), 0.75)
@@ -428,8 +635,15 @@ def _exterior(img: Image.Image, look: _Look, loc: str, horizon: float, rng: rand
             d.polygon([(x, horizon - s * 2.2), (x - s * 0.6, base), (x + s * 0.6, base)], fill=tree)
 
 
-def _interior(img: Image.Image, look: _Look, loc: str, horizon: float, k: float, cam: float,
-              rng: random.Random) -> tuple[float, float]:
+def _interior(
+    img: Image.Image,
+    look: _Look,
+    loc: str,
+    horizon: float,
+    k: float,
+    cam: float,
+    rng: random.Random,
+) -> tuple[float, float]:
     """Wall, floor, a window showing the time of day, a door: set dressing from the name."""
     w, h = img.size
     paint = _PAINTS[rng.randrange(len(_PAINTS))]
@@ -437,9 +651,18 @@ def _interior(img: Image.Image, look: _Look, loc: str, horizon: float, k: float,
     ceil_y = floor_y - 2.9 * k
     wall0, wall1 = look.lit(paint, 1.05), look.lit(paint, 0.8)
     floor = look.lit(_mix(paint, (120, 84, 58), 0.7), 0.8)
-    img.paste(_vgrad((w, h), [(min(0, ceil_y - 1), look.lit(paint, 0.55)), (ceil_y, wall0),
-                              (floor_y, wall1), (floor_y + 1, floor),
-                              (max(h, floor_y + 2), _mix(floor, (0, 0, 0), 0.3))]))
+    img.paste(
+        _vgrad(
+            (w, h),
+            [
+                (min(0, ceil_y - 1), look.lit(paint, 0.55)),
+                (ceil_y, wall0),
+                (floor_y, wall1),
+                (floor_y + 1, floor),
+                (max(h, floor_y + 2), _mix(floor, (0, 0, 0), 0.3)),
+            ],
+        )
+    )
     d = ImageDraw.Draw(img)
     line = _mix(wall1, (0, 0, 0), 0.35)
     d.line((0, floor_y, w, floor_y), fill=line, width=max(3, int(k * 0.03)))
@@ -456,8 +679,15 @@ def _interior(img: Image.Image, look: _Look, loc: str, horizon: float, k: float,
     frame_c = _mix(paint, (60, 44, 34), 0.7)
     if look.tod != "NIGHT":  # sunlight falls through the window onto the floor
         patch = look.lit((255, 240, 210), 1.15)
-        d.polygon([(box[0], floor_y + 4), (box[2], floor_y + 4), (box[2] + side * -0.2 * w + ww, h),
-                   (box[0] + side * -0.2 * w, h)], fill=_mix(floor, patch, 0.25))
+        d.polygon(
+            [
+                (box[0], floor_y + 4),
+                (box[2], floor_y + 4),
+                (box[2] + side * -0.2 * w + ww, h),
+                (box[0] + side * -0.2 * w, h),
+            ],
+            fill=_mix(floor, patch, 0.25),
+        )
     bw, bh = int(box[2] - box[0]) + 1, int(box[3] - box[1]) + 1
     sky = _vgrad((bw, bh), [(0, top), (bh, bottom)])
     mask = Image.new("L", sky.size, 0)
@@ -474,8 +704,12 @@ def _interior(img: Image.Image, look: _Look, loc: str, horizon: float, k: float,
         d.line((box[0], mid, box[2], mid), fill=frame_c, width=t)
     dx = w / 2 - side * w * rng.uniform(0.22, 0.34)  # the door, on the other side
     dw = min(max(0.9 * k, 0.12 * w), 0.36 * w)
-    d.rectangle((dx - dw / 2, floor_y - 2.1 * k, dx + dw / 2, floor_y),
-                fill=_mix(frame_c, wall1, 0.2), outline=_mix(frame_c, (0, 0, 0), 0.4), width=t)
+    d.rectangle(
+        (dx - dw / 2, floor_y - 2.1 * k, dx + dw / 2, floor_y),
+        fill=_mix(frame_c, wall1, 0.2),
+        outline=_mix(frame_c, (0, 0, 0), 0.4),
+        width=t,
+    )
     knob = (dx + side * dw * 0.35, floor_y - 1.0 * k)
     d.ellipse((knob[0] - t, knob[1] - t, knob[0] + t, knob[1] + t), fill=(200, 170, 90))
     if look.tod == "NIGHT":  # a practical lamp keeps a night interior readable
@@ -498,16 +732,22 @@ def _ground(img: Image.Image, look: _Look, interior: bool, k: float, rng: random
             for y in np.arange(rng.uniform(0, 1) * h * 0.3, h, h * 0.3):
                 d.line((i * step, y, (i + 1) * step, y), fill=line, width=3)
         rug = _mix(_PAINTS[rng.randrange(len(_PAINTS))], (150, 60, 50), 0.5)
-        d.rectangle((w * 0.15, h * 0.3, w * 0.85, h * 0.7), fill=look.lit(rug), outline=line,
-                    width=8)
+        d.rectangle(
+            (w * 0.15, h * 0.3, w * 0.85, h * 0.7), fill=look.lit(rug), outline=line, width=8
+        )
     else:
         for _ in range(120):
             x, y, r = rng.uniform(0, w), rng.uniform(0, h), w * rng.uniform(0.004, 0.015)
             d.ellipse(_oval(x, y, r, r * 0.7), fill=_mix(base, (0, 0, 0), rng.uniform(0.1, 0.3)))
 
 
-def _arrow(d: ImageDraw.ImageDraw, p0: tuple[float, float], p1: tuple[float, float], s: float,
-           fill: tuple[int, ...] = (255, 255, 255, 235)) -> None:
+def _arrow(
+    d: ImageDraw.ImageDraw,
+    p0: tuple[float, float],
+    p1: tuple[float, float],
+    s: float,
+    fill: tuple[int, ...] = (255, 255, 255, 235),
+) -> None:
     """A thick outlined arrow from p0 to p1, the way board artists draw camera moves."""
     (x0, y0), (x1, y1) = p0, p1
     length = max(((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5, 1.0)
@@ -515,9 +755,15 @@ def _arrow(d: ImageDraw.ImageDraw, p0: tuple[float, float], p1: tuple[float, flo
     nx, ny = -uy, ux
     hl = min(s * 2.4, length * 0.6)
     bx, by = x1 - ux * hl, y1 - uy * hl
-    pts = [(x0 + nx * s / 2, y0 + ny * s / 2), (bx + nx * s / 2, by + ny * s / 2),
-           (bx + nx * s * 1.4, by + ny * s * 1.4), (x1, y1), (bx - nx * s * 1.4, by - ny * s * 1.4),
-           (bx - nx * s / 2, by - ny * s / 2), (x0 - nx * s / 2, y0 - ny * s / 2)]
+    pts = [
+        (x0 + nx * s / 2, y0 + ny * s / 2),
+        (bx + nx * s / 2, by + ny * s / 2),
+        (bx + nx * s * 1.4, by + ny * s * 1.4),
+        (x1, y1),
+        (bx - nx * s * 1.4, by - ny * s * 1.4),
+        (bx - nx * s / 2, by - ny * s / 2),
+        (x0 - nx * s / 2, y0 - ny * s / 2),
+    ]
     d.polygon(pts, fill=fill, outline=(*INK, 255), width=max(3, int(s / 6)))
 
 
@@ -533,8 +779,12 @@ def _dashed_rect(d: ImageDraw.ImageDraw, box: tuple[float, float, float, float],
             d.line((p, q), fill=(255, 255, 255, 240), width=int(s / 4))
 
 
-def _move_overlay(layer: Image.Image, move_text: str, focus: tuple[float, float],
-                  region: tuple[float, float, float, float]) -> None:
+def _move_overlay(
+    layer: Image.Image,
+    move_text: str,
+    focus: tuple[float, float],
+    region: tuple[float, float, float, float],
+) -> None:
     """Camera-move notation inside region (below the notes, above the app's bottom quarter)."""
     w, h = layer.size
     d = ImageDraw.Draw(layer)
@@ -548,8 +798,12 @@ def _move_overlay(layer: Image.Image, move_text: str, focus: tuple[float, float]
         cy = min(max(focus[1] * h, ry0 + ih / 2 + s * 3), ry1 - ih / 2 - s * 3)
         inner = (cx - iw / 2, cy - ih / 2, cx + iw / 2, cy + ih / 2)
         _dashed_rect(d, inner, s)
-        for ox, oy, ix, iy in ((rx0, ry0, inner[0], inner[1]), (rx1, ry0, inner[2], inner[1]),
-                               (rx0, ry1, inner[0], inner[3]), (rx1, ry1, inner[2], inner[3])):
+        for ox, oy, ix, iy in (
+            (rx0, ry0, inner[0], inner[1]),
+            (rx1, ry0, inner[2], inner[1]),
+            (rx0, ry1, inner[0], inner[3]),
+            (rx1, ry1, inner[2], inner[3]),
+        ):
             a, b = (ox, oy), (ix + (ox - ix) * 0.15, iy + (oy - iy) * 0.15)
             _arrow(d, a if move.kind == "push" else b, b if move.kind == "push" else a, s)
         anchor = (inner[0] + s * 0.8, inner[1] + s * 0.8)
@@ -559,8 +813,10 @@ def _move_overlay(layer: Image.Image, move_text: str, focus: tuple[float, float]
             a, b = (rx0 + s, y), (rx1 - s, y)
             _arrow(d, a if move.dx > 0 else b, b if move.dx > 0 else a, s * 1.4)
         else:
-            pts = [(rx0 + s + i * (rw - 2 * s) / 16, y + s * (i % 2 - 0.5) * (1.2 + (i % 3) / 2.5))
-                   for i in range(17)]
+            pts = [
+                (rx0 + s + i * (rw - 2 * s) / 16, y + s * (i % 2 - 0.5) * (1.2 + (i % 3) / 2.5))
+                for i in range(17)
+            ]
             d.line(pts, fill=(*INK, 255), width=int(s * 0.6), joint="curve")
             d.line(pts, fill=(255, 255, 255, 240), width=int(s * 0.3), joint="curve")
         anchor = (rx0 + s, y - s * 4.4)
@@ -575,8 +831,12 @@ def _move_overlay(layer: Image.Image, move_text: str, focus: tuple[float, float]
             leg = ((x, y - s), (x + dx * s, y + s * 1.8))
             d.line(leg, fill=(*INK, 255), width=int(s * 0.5))
             d.line(leg, fill=(255, 255, 255, 240), width=int(s * 0.25))
-        d.rectangle((x - s, y - s * 1.9, x + s * 1.2, y - s * 0.9), fill=(255, 255, 255, 240),
-                    outline=(*INK, 255), width=int(s / 5))
+        d.rectangle(
+            (x - s, y - s * 1.9, x + s * 1.2, y - s * 0.9),
+            fill=(255, 255, 255, 240),
+            outline=(*INK, 255),
+            width=int(s / 5),
+        )
         anchor = (x + s * 2.2, y - s * 0.9)
     draw_label(d, anchor, move.label, (250, 214, 70), int(s * 1.2), center=False)
 
@@ -610,8 +870,11 @@ def _layout(req: FrameRequest, w: int, h: int, clear: float = 0.0) -> _Layout:
         head *= 0.85
     if req.size.upper() == "ECU":
         figs = figs[:1]
-    spread = {"left": 0.26, "center": 0.5, "right": 0.74} if req.size.upper() != "EWS" else {
-        "left": 0.36, "center": 0.5, "right": 0.64}
+    spread = (
+        {"left": 0.26, "center": 0.5, "right": 0.74}
+        if req.size.upper() != "EWS"
+        else {"left": 0.36, "center": 0.5, "right": 0.64}
+    )
     slots = sorted({spread.get(f.position.lower(), 0.5) for f in figs})
     if req.size.upper() in ("MCU", "MS", "WS") and len(slots) > 1:  # neighbours must not merge
         head = min(head, min(b - a for a, b in zip(slots, slots[1:], strict=False)) * w / 2.3)
@@ -726,8 +989,9 @@ class StoryboardBackend:
             img = img.reduce(8).filter(ImageFilter.GaussianBlur(2))
             img = img.resize((W, H), Resampling.BILINEAR)
         vig = {"NIGHT": 0.75, "DUSK": 0.5, "DAWN": 0.45}.get(look.tod, 0.32)
-        img = Image.composite(img, Image.new("RGB", img.size, (0, 0, 0)),
-                              _vignette(img.size, vig).convert("L"))
+        img = Image.composite(
+            img, Image.new("RGB", img.size, (0, 0, 0)), _vignette(img.size, vig).convert("L")
+        )
         d = ImageDraw.Draw(img)
         overhead = req.angle.lower() == "overhead"
         label_px = int(min(W, H) * (0.024 if req.size.upper() == "EWS" else 0.03))
@@ -736,8 +1000,18 @@ class StoryboardBackend:
             if overhead:
                 tag = draw_overhead(d, fig, cx, top + lay.head * 3, lay.head * 0.7, label_px)
             else:
-                tag = draw_figure(d, fig, cx, top, lay.head, facing, label_px, req.mood_valence,
-                                  frame=(W, H), label_top=(box[3] + 0.01 * h) * SS)
+                tag = draw_figure(
+                    d,
+                    fig,
+                    cx,
+                    top,
+                    lay.head,
+                    facing,
+                    label_px,
+                    req.mood_valence,
+                    frame=(W, H),
+                    label_top=(box[3] + 0.01 * h) * SS,
+                )
             tags += [tag] if tag else []
         if req.angle.lower() == "dutch":  # rotate 8 degrees, crop the corners, scale back up
             img = img.rotate(8, Resampling.BICUBIC)
@@ -758,10 +1032,19 @@ class StoryboardBackend:
         img.crop(pinned).save(under, "JPEG", quality=88)
         _draw_caption(img, lines, box)
         meta = PngImagePlugin.PngInfo()
-        meta.add_text(META_KEY, json.dumps({
-            "static_boxes": [pinned], "focus": lay.focus, "move": req.move, "size": req.size,
-            "border": [*INK, border],
-            "under": base64.b64encode(under.getvalue()).decode("ascii")}))
+        meta.add_text(
+            META_KEY,
+            json.dumps(
+                {
+                    "static_boxes": [pinned],
+                    "focus": lay.focus,
+                    "move": req.move,
+                    "size": req.size,
+                    "border": [*INK, border],
+                    "under": base64.b64encode(under.getvalue()).decode("ascii"),
+                }
+            ),
+        )
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         img.save(out, pnginfo=meta, compress_level=1)
@@ -784,19 +1067,28 @@ class StoryboardBackend:
         for cx, view in zip((0.2, 0.5, 0.8), ("front", "side", "back"), strict=True):
             d.ellipse(_oval(W * cx, floor, head * 1.4, head * 0.2), fill=(214, 208, 198))
             draw_figure(d, req.figure, W * cx, floor - head * 7.5, head, view, 0, 0.2, frame=(W, H))
-            draw_label(d, (W * cx, floor + H * 0.03), view.upper(), (255, 255, 255), int(H * .03))
+            draw_label(d, (W * cx, floor + H * 0.03), view.upper(), (255, 255, 255), int(H * 0.03))
         img = img.reduce(SS)
         d = ImageDraw.Draw(img)
         r = min(w, h)
         d.text((int(w * 0.04), int(h * 0.035)), req.name, font=font(int(r * 0.055), True), fill=INK)
         sw = int(r * 0.05)
         sx = int(w * 0.96) - sw
-        d.rectangle((sx, int(h * 0.035), sx + sw, int(h * 0.035) + sw), fill=req.figure.color,
-                    outline=INK, width=3)
+        d.rectangle(
+            (sx, int(h * 0.035), sx + sw, int(h * 0.035) + sw),
+            fill=req.figure.color,
+            outline=INK,
+            width=3,
+        )
         red, green, blue = req.figure.color
         tag = f"#{red:02x}{green:02x}{blue:02x}  ·  silhouette {req.figure.shape % 6}"
-        d.text((sx - 12, int(h * 0.035) + sw // 2), tag, font=font(int(r * 0.022)),
-               fill=(90, 90, 96), anchor="rm")
+        d.text(
+            (sx - 12, int(h * 0.035) + sw // 2),
+            tag,
+            font=font(int(r * 0.022)),
+            fill=(90, 90, 96),
+            anchor="rm",
+        )
         f_look = font(int(r * 0.03))
         y = int(h - text_h / SS - h * 0.02)
         d.line((int(w * 0.04), y - 10, int(w * 0.96), y - 10), fill=(180, 174, 166), width=2)

@@ -11,12 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import PREMISE, SECONDS, run_cli
 from fake_story import story_script
 from openai_stub import openai_stub
-
-
 
 
 @pytest.fixture(scope="session")
@@ -25,8 +22,19 @@ def stub_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     script = story_script(episodes=2, lang="en")
     with openai_stub(script["replies"]) as (url, state):
         env = {"OPENAI_BASE_URL": url, "OPENAI_API_KEY": "sk-stub-secret-key-0123456789"}
-        result = run_cli("make", PREMISE, "--episodes", "2", "--episode-seconds", str(SECONDS),
-                         "--llm", "openai:stub-model", "--runs-dir", str(runs), env=env)
+        result = run_cli(
+            "make",
+            PREMISE,
+            "--episodes",
+            "2",
+            "--episode-seconds",
+            str(SECONDS),
+            "--llm",
+            "openai:stub-model",
+            "--runs-dir",
+            str(runs),
+            env=env,
+        )
         calls = len(state.requests)
         auth = list(state.auth_headers)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -11,13 +11,20 @@ import pytest
 from reelwright.settings import MAX_PREMISE_CHARS
 
 
-def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-        ) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     import os
 
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "reelwright.cli", *args], capture_output=True,
-                          text=True, timeout=120, env=full_env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "reelwright.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=full_env,
+        cwd=cwd,
+    )
 
 
 def assert_clean_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -40,27 +47,44 @@ def test_huge_premise_names_the_limit(tmp_path: Path) -> None:
 
 
 def test_unknown_llm(tmp_path: Path) -> None:
-    assert_clean_error(cli("make", "a premise", "--llm", "gpt5", "--runs-dir", str(tmp_path)),
-                       "unknown --llm")
+    assert_clean_error(
+        cli("make", "a premise", "--llm", "gpt5", "--runs-dir", str(tmp_path)), "unknown --llm"
+    )
 
 
 def test_unreachable_endpoint(tmp_path: Path) -> None:
-    result = cli("make", "a premise", "--llm", "openai:some-model", "--runs-dir", str(tmp_path),
-                 env={"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk-test"})
+    result = cli(
+        "make",
+        "a premise",
+        "--llm",
+        "openai:some-model",
+        "--runs-dir",
+        str(tmp_path),
+        env={"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk-test"},
+    )
     assert_clean_error(result, "cannot reach")
     assert "sk-test" not in result.stderr
 
 
-@pytest.mark.parametrize("flags", [["--episodes", "0"], ["--aspect", "4:3"], ["--lang", "fr"],
-                                   ["--episode-seconds", "abc"], ["--no-such-flag"]])
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--episodes", "0"],
+        ["--aspect", "4:3"],
+        ["--lang", "fr"],
+        ["--episode-seconds", "abc"],
+        ["--no-such-flag"],
+    ],
+)
 def test_bad_flags(flags: list[str], tmp_path: Path) -> None:
     result = cli("make", "a premise", *flags, "--runs-dir", str(tmp_path))
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert result.stderr.strip()
 
 
-@pytest.mark.parametrize("command", [["resume"], ["runs", "show"], ["runs", "log"], ["undo"],
-                                     ["runs", "diff"]])
+@pytest.mark.parametrize(
+    "command", [["resume"], ["runs", "show"], ["runs", "log"], ["undo"], ["runs", "diff"]]
+)
 @pytest.mark.parametrize("ref", ["no-such-run", "../etc", "/etc", "..", "a/../../b"])
 def test_run_ids_cannot_escape_or_be_missing(command: list[str], ref: str, tmp_path: Path) -> None:
     result = cli(*command, ref, "--runs-dir", str(tmp_path))

@@ -31,9 +31,25 @@ def test_kill_9_halfway_then_resume(tmp_path: Path) -> None:
     script = write_script(tmp_path / "story.json", episodes=1, delay_s=0.4, concurrency=1)
     runs = tmp_path / "runs"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reelwright.cli", "make", PREMISE, "--episodes", "1",
-         "--episode-seconds", "30", "--llm", f"fake:{script}", "--runs-dir", str(runs)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy())
+        [
+            sys.executable,
+            "-m",
+            "reelwright.cli",
+            "make",
+            PREMISE,
+            "--episodes",
+            "1",
+            "--episode-seconds",
+            "30",
+            "--llm",
+            f"fake:{script}",
+            "--runs-dir",
+            str(runs),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
+    )
     deadline = time.monotonic() + 120
     run: Path | None = None
     while time.monotonic() < deadline:
@@ -55,7 +71,10 @@ def test_kill_9_halfway_then_resume(tmp_path: Path) -> None:
     assert all(node["status"] == "done" for node in after.iter_nodes())
     for node_id in done_before:
         assert after.node(node_id)["version"] == before.node(node_id)["version"], node_id
-    calls = [e for e in read_events(run / "events.jsonl")
-             if e["type"] == "llm_call" and not e["cache_hit"]]
+    calls = [
+        e
+        for e in read_events(run / "events.jsonl")
+        if e["type"] == "llm_call" and not e["cache_hit"]
+    ]
     assert len(calls) <= EXPECTED_CALLS * 1.15, f"{len(calls)} calls for {EXPECTED_CALLS}"
     assert (run / "episode_01.mp4").exists()

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import srt
-
 from cli_helpers import SECONDS
 
 from reelwright.events import read_events
@@ -24,8 +23,15 @@ def test_run_leaves_a_complete_plan_and_event_log(stub_run: dict[str, object]) -
         assert {"id", "kind", "status", "owner", "version", "payload", "inputs_hash"} <= set(node)
     events = list(read_events(run / "events.jsonl"))
     types = {e["type"] for e in events}
-    assert {"run_started", "node_started", "node_done", "llm_call", "tool_call", "critique",
-            "run_done"} <= types
+    assert {
+        "run_started",
+        "node_started",
+        "node_done",
+        "llm_call",
+        "tool_call",
+        "critique",
+        "run_done",
+    } <= types
     calls = [e for e in events if e["type"] == "llm_call"]
     assert len(calls) == stub_run["calls"], "every endpoint call is logged"
     first = calls[0]
@@ -121,7 +127,8 @@ def test_runs_show_list_and_log(stub_run: dict[str, object]) -> None:
     assert run.name in listed.stdout and "done" in listed.stdout
     shown = run_cli("runs", "show", run.name, "--runs-dir", runs)
     assert "writer" in shown.stdout and "director" in shown.stdout
-    log = run_cli("runs", "log", run.name, "--runs-dir", runs, "--agent", "director",
-                  "--type", "llm_call")
+    log = run_cli(
+        "runs", "log", run.name, "--runs-dir", runs, "--agent", "director", "--type", "llm_call"
+    )
     lines = log.stdout.strip().splitlines()
     assert lines and all("llm_call" in line and "director" in line for line in lines)

@@ -20,8 +20,19 @@ from reelwright.tools.ffmpeg import run_ffmpeg
 def test_review_gates_stop_and_resume(tmp_path: Path) -> None:
     script = write_script(tmp_path / "story.json", episodes=1)
     runs = tmp_path / "runs"
-    made = run_cli("make", "A fisherman and the storm", "--episodes", "1", "--episode-seconds",
-                   "45", "--review", "--llm", f"fake:{script}", "--runs-dir", str(runs))
+    made = run_cli(
+        "make",
+        "A fisherman and the storm",
+        "--episodes",
+        "1",
+        "--episode-seconds",
+        "45",
+        "--review",
+        "--llm",
+        f"fake:{script}",
+        "--runs-dir",
+        str(runs),
+    )
     assert made.returncode == 0, made.stderr[-2000:]
     run = Path(made.stdout.strip().splitlines()[-1])
     assert "review after the bible" in made.stderr
@@ -39,8 +50,7 @@ def test_review_gates_stop_and_resume(tmp_path: Path) -> None:
     final = run_cli("resume", run.name, "--runs-dir", str(runs))
     assert final.returncode == 0, final.stderr[-2000:]
     assert (run / "episode_01.mp4").exists()
-    done = Counter(e["node"] for e in read_events(run / "events.jsonl")
-                   if e["type"] == "node_done")
+    done = Counter(e["node"] for e in read_events(run / "events.jsonl") if e["type"] == "node_done")
     assert done and max(done.values()) == 1, "nothing approved ran again"
     gates = [e["gate"] for e in read_events(run / "events.jsonl") if e["type"] == "review_gate"]
     assert gates == ["bible", "scripts", "shots"]
@@ -49,11 +59,21 @@ def test_review_gates_stop_and_resume(tmp_path: Path) -> None:
 def test_chinese_series_end_to_end(tmp_path: Path) -> None:
     script = write_script(tmp_path / "story.json", episodes=1, lang="zh")
     runs = tmp_path / "runs"
-    made = run_cli("make", "年轻渔夫为救母亲与怒海搏斗", "--episodes", "1", "--episode-seconds", "45",
-                   "--llm", f"fake:{script}", "--runs-dir", str(runs))
+    made = run_cli(
+        "make",
+        "年轻渔夫为救母亲与怒海搏斗",
+        "--episodes",
+        "1",
+        "--episode-seconds",
+        "45",
+        "--llm",
+        f"fake:{script}",
+        "--runs-dir",
+        str(runs),
+    )
     assert made.returncode == 0, made.stderr[-2000:]
     run = Path(made.stdout.strip().splitlines()[-1])
-    assert "lang = \"zh\"" in (run / "run.toml").read_text(encoding="utf-8")
+    assert 'lang = "zh"' in (run / "run.toml").read_text(encoding="utf-8")
     from reelwright.tools.screenplay import read_fountain_counts
 
     headings, dialogue = read_fountain_counts(run / "script" / "episode_01.fountain")
@@ -72,13 +92,15 @@ def test_chinese_series_end_to_end(tmp_path: Path) -> None:
     t = start + 1.0
     shot = row["shot_id"].replace(".", "_")
     burned, raw = tmp_path / "burned.png", tmp_path / "raw.png"
-    run_ffmpeg(["-ss", f"{t:.3f}", "-i", str(run / "episode_01.mp4"),
-                "-frames:v", "1", str(burned)])
-    run_ffmpeg(["-ss", "1.0", "-i", str(run / "clips" / f"shot_{shot}.mp4"),
-                "-frames:v", "1", str(raw)])
+    run_ffmpeg(
+        ["-ss", f"{t:.3f}", "-i", str(run / "episode_01.mp4"), "-frames:v", "1", str(burned)]
+    )
+    run_ffmpeg(
+        ["-ss", "1.0", "-i", str(run / "clips" / f"shot_{shot}.mp4"), "-frames:v", "1", str(raw)]
+    )
     a = np.asarray(Image.open(burned).convert("L"), dtype=float)
     b = np.asarray(Image.open(raw).convert("L"), dtype=float)
     h = a.shape[0]
     band = slice(int(h * 0.55), int(h * 0.75))
     assert np.abs(a[band] - b[band]).mean() > 3, "subtitle pixels in the caption band"
-    assert np.abs(a[int(h * 0.8):] - b[int(h * 0.8):]).mean() < 3, "bottom quarter kept clear"
+    assert np.abs(a[int(h * 0.8) :] - b[int(h * 0.8) :]).mean() < 3, "bottom quarter kept clear"

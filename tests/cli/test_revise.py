@@ -18,22 +18,31 @@ def fake(tmp_path: Path, replies: dict[str, list[object]]) -> str:
 
 
 def snapshot(run: Path, pattern: str) -> dict[str, bytes]:
-    return {str(p.relative_to(run)): p.read_bytes() for p in sorted(run.glob(pattern))
-            if p.is_file()}
+    return {
+        str(p.relative_to(run)): p.read_bytes() for p in sorted(run.glob(pattern)) if p.is_file()
+    }
 
 
 def episode_files(run: Path, ep: int) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    for pattern in (f"frames/shot_{ep}_*.png", f"clips/shot_{ep}_*.mp4", f"audio/line_{ep}_*",
-                    f"episode_{ep:02d}.*", f"script/episode_{ep:02d}.*",
-                    f"shots/episode_{ep:02d}.csv"):
+    for pattern in (
+        f"frames/shot_{ep}_*.png",
+        f"clips/shot_{ep}_*.mp4",
+        f"audio/line_{ep}_*",
+        f"episode_{ep:02d}.*",
+        f"script/episode_{ep:02d}.*",
+        f"shots/episode_{ep:02d}.csv",
+    ):
         files.update(snapshot(run, pattern))
     return files
 
 
 def fresh_calls(run: Path, after_seq: int) -> list[dict[str, object]]:
-    return [e for e in read_events(run / "events.jsonl")
-            if e["seq"] > after_seq and e["type"] == "llm_call" and not e["cache_hit"]]
+    return [
+        e
+        for e in read_events(run / "events.jsonl")
+        if e["seq"] > after_seq and e["type"] == "llm_call" and not e["cache_hit"]
+    ]
 
 
 def last_seq(run: Path) -> int:
@@ -43,18 +52,35 @@ def last_seq(run: Path) -> int:
 def test_shot_note_touches_only_that_shot(run_copy: Path, tmp_path: Path) -> None:
     runs = str(run_copy.parent)
     shot = json.loads((run_copy / "plan.json").read_text())
-    edited = {"size": "ECU", "angle": "low", "move": "push in", "lens_mm": 85, "duration": 2.0,
-              "characters": [{"name": "Mei", "position": "center"}],
-              "description": "Mei's trembling hands around the jade bracelet",
-              "performance": "barely holding on", "emotion": "dread", "lines": [],
-              "transition": "cut"}
+    edited = {
+        "size": "ECU",
+        "angle": "low",
+        "move": "push in",
+        "lens_mm": 85,
+        "duration": 2.0,
+        "characters": [{"name": "Mei", "position": "center"}],
+        "description": "Mei's trembling hands around the jade bracelet",
+        "performance": "barely holding on",
+        "emotion": "dread",
+        "lines": [],
+        "transition": "cut",
+    }
     ep1_before = episode_files(run_copy, 1)
     plan_before = (run_copy / "plan.json").read_bytes()
     frame_before = (run_copy / "frames" / "shot_2_1_3.png").read_bytes()
     seq = last_seq(run_copy)
-    result = run_cli("revise", run_copy.name, "make it a low-angle extreme close-up",
-                     "--node", "shot:2.1.3", "--yes", "--runs-dir", runs,
-                     "--llm", fake(tmp_path, {"Shot@shot:2.1.3": [edited]}))
+    result = run_cli(
+        "revise",
+        run_copy.name,
+        "make it a low-angle extreme close-up",
+        "--node",
+        "shot:2.1.3",
+        "--yes",
+        "--runs-dir",
+        runs,
+        "--llm",
+        fake(tmp_path, {"Shot@shot:2.1.3": [edited]}),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "edit" in result.stderr and "model call" in result.stderr
     assert len(fresh_calls(run_copy, seq)) == 1
@@ -81,17 +107,28 @@ def test_note_without_node_is_mapped_and_unknown_ids_are_asked_again(
     new_scene["lines"][3]["text"] = "Take the jade bracelet, and come back to me."
     new_scene["lines"][3]["emotion"] = "loving"
     replies = {
-        "ChangePlan": [{"changes": [{"node": "scene:9.9", "instruction": "x"}]},
-                       {"changes": [{"node": "scene:2.2", "instruction": "soften her goodbye"}]}],
+        "ChangePlan": [
+            {"changes": [{"node": "scene:9.9", "instruction": "x"}]},
+            {"changes": [{"node": "scene:2.2", "instruction": "soften her goodbye"}]},
+        ],
         "Scene@scene:2.2": [new_scene],
         "CriticReport": [{"issues": []}] * 4,
-        "ShotList@shotlist:2.2": [json.loads((run_copy / "plan.json").read_text())
-                                  and _shotlist(run_copy, "shotlist:2.2")],
+        "ShotList@shotlist:2.2": [
+            json.loads((run_copy / "plan.json").read_text()) and _shotlist(run_copy, "shotlist:2.2")
+        ],
     }
     ep1_before = episode_files(run_copy, 1)
     seq = last_seq(run_copy)
-    result = run_cli("revise", run_copy.name, "make the mother's goodbye in episode 2 softer",
-                     "--yes", "--runs-dir", runs, "--llm", fake(tmp_path, replies))
+    result = run_cli(
+        "revise",
+        run_copy.name,
+        "make the mother's goodbye in episode 2 softer",
+        "--yes",
+        "--runs-dir",
+        runs,
+        "--llm",
+        fake(tmp_path, replies),
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     calls = fresh_calls(run_copy, seq)
     schemas = [c["schema_name"] for c in calls]

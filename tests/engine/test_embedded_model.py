@@ -31,8 +31,12 @@ def test_embedded_model_returns_a_valid_object() -> None:
     records: list[CallRecord] = []
     llm = LLM(LocalLlamaBackend(), on_call=records.append)
     out = llm.complete(
-        [Message(role="system", content="Reply with one JSON object."),
-         Message(role="user", content="Title and genre for a drama about a fisherman and a storm.")],
+        [
+            Message(role="system", content="Reply with one JSON object."),
+            Message(
+                role="user", content="Title and genre for a drama about a fisherman and a storm."
+            ),
+        ],
         Title,
         max_tokens=60,
     )

@@ -71,10 +71,20 @@ def test_fake_replies_by_node() -> None:
 
 
 def chat_reply(content: dict[str, Any]) -> dict[str, Any]:
-    return {"id": "x", "object": "chat.completion", "created": 0, "model": "m",
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": json.dumps(content)}}],
-            "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18}}
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": json.dumps(content)},
+            }
+        ],
+        "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
+    }
 
 
 def scripted_transport(statuses: list[int], seen: list[httpx.Request]) -> httpx.MockTransport:
@@ -91,11 +101,15 @@ def scripted_transport(statuses: list[int], seen: list[httpx.Request]) -> httpx.
 def test_backoff_on_429_and_500_then_success(tmp_path: Path) -> None:
     seen: list[httpx.Request] = []
     client = httpx.Client(transport=scripted_transport([429, 500, 503], seen))
-    backend = OpenAIBackend("gpt-4o-mini", base_url="http://stub/v1", api_key="sk-secret-123456789",
-                            http_client=client)
+    backend = OpenAIBackend(
+        "gpt-4o-mini", base_url="http://stub/v1", api_key="sk-secret-123456789", http_client=client
+    )
     log = EventLog(tmp_path / "events.jsonl", "r")
-    llm = LLM(backend, backoff_base=0.01,
-              on_call=lambda r: log.emit("llm_call", **r.model_dump(mode="json")))
+    llm = LLM(
+        backend,
+        backoff_base=0.01,
+        on_call=lambda r: log.emit("llm_call", **r.model_dump(mode="json")),
+    )
     assert llm.complete(ASK, Mood).valence == 0.3
     assert len(seen) == 4
     body = json.loads(seen[-1].content)
@@ -122,13 +136,23 @@ def test_json_schema_rejected_falls_back_to_tool_calling() -> None:
         body = json.loads(request.content)
         if body.get("response_format", {}).get("type") == "json_schema":
             return httpx.Response(400, json={"error": {"message": "unsupported response_format"}})
-        call = {"id": "c1", "type": "function",
-                "function": {"name": "Mood", "arguments": json.dumps({"label": "x", "valence": 1})}}
+        call = {
+            "id": "c1",
+            "type": "function",
+            "function": {"name": "Mood", "arguments": json.dumps({"label": "x", "valence": 1})},
+        }
         reply = chat_reply({})
-        reply["choices"][0]["message"] = {"role": "assistant", "content": None, "tool_calls": [call]}
+        reply["choices"][0]["message"] = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [call],
+        }
         return httpx.Response(200, json=reply)
 
-    backend = OpenAIBackend("m", base_url="http://stub/v1",
-                            http_client=httpx.Client(transport=httpx.MockTransport(handle)))
+    backend = OpenAIBackend(
+        "m",
+        base_url="http://stub/v1",
+        http_client=httpx.Client(transport=httpx.MockTransport(handle)),
+    )
     assert LLM(backend).complete(ASK, Mood).label == "x"
     assert "tools" in json.loads(seen[-1].content)

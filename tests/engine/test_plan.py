@@ -42,8 +42,13 @@ def test_cycle_rejected() -> None:
 
 def test_changed_input_makes_downstream_stale_only() -> None:
     plan = chain()
-    for node_id, payload in [("series", {"t": 1}), ("episode:1", {"e": 1}), ("episode:2", {"e": 2}),
-                             ("scene:1.1", {"s": 1}), ("scene:2.1", {"s": 2})]:
+    for node_id, payload in [
+        ("series", {"t": 1}),
+        ("episode:1", {"e": 1}),
+        ("episode:2", {"e": 2}),
+        ("scene:1.1", {"s": 1}),
+        ("scene:2.1", {"s": 2}),
+    ]:
         finish(plan, node_id, payload)
     assert plan.refresh() == set()
     plan.node("episode:2")["payload"] = {"e": "changed"}

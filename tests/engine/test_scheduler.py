@@ -46,12 +46,20 @@ def wide_plan(n: int) -> Plan:
 
 def test_limits_per_resource_are_honoured(tmp_path: Path) -> None:
     meter = Meter()
-    jobs = {"series": Job(meter.job("llm"), "llm"), "scene": Job(meter.job("llm"), "llm"),
-            "frame": Job(meter.job("image"), "image")}
+    jobs = {
+        "series": Job(meter.job("llm"), "llm"),
+        "scene": Job(meter.job("llm"), "llm"),
+        "frame": Job(meter.job("image"), "image"),
+    }
     plan = wide_plan(8)
     saves = []
-    sched = Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r"),
-                      limits={"llm": 3, "image": 1}, save=lambda p: saves.append(1))
+    sched = Scheduler(
+        plan,
+        jobs,
+        EventLog(tmp_path / "e.jsonl", "r"),
+        limits={"llm": 3, "image": 1},
+        save=lambda p: saves.append(1),
+    )
     outcome = sched.run()
     assert outcome.ok and outcome.done == 17
     assert meter.peak["llm"] == 3
@@ -61,9 +69,11 @@ def test_limits_per_resource_are_honoured(tmp_path: Path) -> None:
 
 def test_failure_blocks_only_dependents(tmp_path: Path) -> None:
     meter = Meter()
-    jobs = {"series": Job(meter.job("llm"), "llm"),
-            "scene": Job(meter.job("llm", fail={"scene:1.2"}), "llm"),
-            "frame": Job(meter.job("image"), "image")}
+    jobs = {
+        "series": Job(meter.job("llm"), "llm"),
+        "scene": Job(meter.job("llm", fail={"scene:1.2"}), "llm"),
+        "frame": Job(meter.job("image"), "image"),
+    }
     plan = wide_plan(3)
     outcome = Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r"), limits={"llm": 2}).run()
     assert outcome.failed == ["scene:1.2"]
@@ -98,7 +108,9 @@ def test_expansion_grows_the_graph(tmp_path: Path) -> None:
         for i in (1, 2):
             p.add(f"episode:{i}", "episode", "writer", [node_id])
 
-    jobs = {"series": Job(lambda ctx: {"t": 1}, "llm", expand),
-            "episode": Job(lambda ctx: {"e": ctx.node_id}, "llm")}
+    jobs = {
+        "series": Job(lambda ctx: {"t": 1}, "llm", expand),
+        "episode": Job(lambda ctx: {"e": ctx.node_id}, "llm"),
+    }
     outcome = Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r")).run()
     assert outcome.done == 3 and plan.payload("episode:2") == {"e": "episode:2"}

@@ -56,8 +56,11 @@ def test_export_writes_genai_spans(tmp_path: Path) -> None:
     chats = [s for s in spans if s["name"].startswith("chat ")]
     llm_calls = [e for e in events if e["type"] == "llm_call"]
     assert len(chats) == len(llm_calls)
-    bible = next(s for s in chats if attrs(s)["reelwright.node"] == "series"
-                 and attrs(s)["reelwright.schema"] == "Bible")
+    bible = next(
+        s
+        for s in chats
+        if attrs(s)["reelwright.node"] == "series" and attrs(s)["reelwright.schema"] == "Bible"
+    )
     a = attrs(bible)
     call = next(e for e in llm_calls if e["node"] == "series" and e["schema_name"] == "Bible")
     assert a["gen_ai.operation.name"] == "chat" and a["gen_ai.provider.name"] == "llama_cpp"
@@ -66,8 +69,10 @@ def test_export_writes_genai_spans(tmp_path: Path) -> None:
     assert int(a["gen_ai.usage.output_tokens"]) == call["tokens_out"]
     messages = json.loads(a["gen_ai.input.messages"])
     assert messages[0]["role"] == "system" and messages[1]["parts"][0]["type"] == "text"
-    assert json.loads(json.loads(a["gen_ai.output.messages"])[0]["parts"][0]["content"]) == (
-        call["response"])
+    assert (
+        json.loads(json.loads(a["gen_ai.output.messages"])[0]["parts"][0]["content"])
+        == (call["response"])
+    )
     parent = by_id[bible["parentSpanId"]]
     assert parent["name"] == "invoke_agent writer"
     assert attrs(parent)["gen_ai.agent.name"] == "writer"

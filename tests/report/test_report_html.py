@@ -22,14 +22,21 @@ from reelwright.report_calls import diff_html
 from reelwright.report_sample import HOSTILE, make_sample_run
 
 RAW = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
-SCHEMAS = {"series": Bible, "episode": Outline, "scene": Scene, "shotlist": ShotList,
-           "shot": ShotPlan, "critique": CritiqueReport}
+SCHEMAS = {
+    "series": Bible,
+    "episode": Outline,
+    "scene": Scene,
+    "shotlist": ShotList,
+    "shot": ShotPlan,
+    "critique": CritiqueReport,
+}
 
 
 @pytest.fixture
 def run(tmp_path: Path) -> Path:
-    return make_sample_run(tmp_path / "20250301-090000-sea", hostile=True, fail_clip=True,
-                           review_gate=True)
+    return make_sample_run(
+        tmp_path / "20250301-090000-sea", hostile=True, fail_clip=True, review_gate=True
+    )
 
 
 def plan_nodes(run: Path) -> list[dict[str, object]]:
@@ -45,8 +52,20 @@ def test_sample_run_has_every_event_type_and_schema_true_payloads(run: Path) -> 
         schema = SCHEMAS.get(str(node["kind"]))
         if schema is not None:
             schema.model_validate(node["payload"])
-    assert {"series", "character", "location", "episode", "scene", "critique", "shotlist",
-            "shot", "frame", "clip", "line", "cut"} <= kinds
+    assert {
+        "series",
+        "character",
+        "location",
+        "episode",
+        "scene",
+        "critique",
+        "shotlist",
+        "shot",
+        "frame",
+        "clip",
+        "line",
+        "cut",
+    } <= kinds
     with Image.open(run / "frames" / "shot_1_1_1.png") as frame:
         assert frame.size == (180, 320)
 
@@ -64,12 +83,24 @@ def test_report_shows_title_counts_rounds_and_sections(run: Path) -> None:
     assert "critique:series round 2: 0 issues" in page
     assert "emotion_jump" in page and "Give Kai a beat of silence" in page
     assert 'class="del">' in page and 'class="add">' in page and "<mark>" in page
-    for section in ("overview", "timeline", "plan", "agents", "critique", "emotion",
-                    "storyboard", "episodes", "revisions", "files"):
+    for section in (
+        "overview",
+        "timeline",
+        "plan",
+        "agents",
+        "critique",
+        "emotion",
+        "storyboard",
+        "episodes",
+        "revisions",
+        "files",
+    ):
         assert f'<section id="{section}">' in page and f'href="#{section}"' in page
     assert page.count('<details class="call"') == sum(
-        1 for line in (run / "events.jsonl").read_text("utf-8").splitlines()
-        if json.loads(line)["type"] == "llm_call")
+        1
+        for line in (run / "events.jsonl").read_text("utf-8").splitlines()
+        if json.loads(line)["type"] == "llm_call"
+    )
     assert 'src="frames/shot_1_1_1.png"' in page  # storyboard, in shot order
     assert page.index("shot_1_1_2.png") < page.index("shot_1_2_1.png")
     assert 'aria-label="emotional curve, episode 2"' in page and "target (outline)" in page
@@ -147,8 +178,9 @@ def test_broken_and_partial_runs_still_render(tmp_path: Path) -> None:
 def _junk(rnd: random.Random, depth: int = 0) -> object:
     roll = rnd.random()
     if depth > 2 or roll < 0.4:
-        return rnd.choice([None, 0, 7, -3.5, 1e308, "x<y>", "", True, "2025-03-01T09:00:00",
-                           [], {}, RAW[1]])
+        return rnd.choice(
+            [None, 0, 7, -3.5, 1e308, "x<y>", "", True, "2025-03-01T09:00:00", [], {}, RAW[1]]
+        )
     if roll < 0.7:
         return [_junk(rnd, depth + 1) for _ in range(rnd.randint(0, 3))]
     keys = ["path", "text", "name", "feels", "valence", "kind", "node", "detail", "lines"]
@@ -186,8 +218,9 @@ def test_mangled_payloads_and_events_never_break_a_section(tmp_path: Path) -> No
 
 
 def test_diff_marks_removed_added_and_changed_words() -> None:
-    out = diff_html('{\n "text": "You will pay",\n "a": 1\n}', '{\n "text": "You will <b>go",\n'
-                    ' "a": 1\n}')
+    out = diff_html(
+        '{\n "text": "You will pay",\n "a": 1\n}', '{\n "text": "You will <b>go",\n "a": 1\n}'
+    )
     assert '<div class="del">- &quot;text&quot;: &quot;You will <mark>pay</mark>' in out
     assert "<mark>&lt;b&gt;go</mark>" in out and "<b>go" not in out
     assert "No textual change" in diff_html("same", "same")
@@ -195,24 +228,42 @@ def test_diff_marks_removed_added_and_changed_words() -> None:
 
 def _chromium() -> str | None:
     return shutil.which("chromium") or (
-        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
 
 
 @pytest.mark.skipif(_chromium() is None, reason="no chromium (Debian: apt-get install chromium)")
 def test_report_renders_in_headless_chromium(run: Path, tmp_path: Path) -> None:
     page = write_report(run)
     shot = tmp_path / "shot.png"
-    base = [str(_chromium()), "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,2400"]
-    subprocess.run([*base, f"--screenshot={shot}", page.as_uri()], check=False,
-                   capture_output=True, timeout=180)
+    base = [
+        str(_chromium()),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,2400",
+    ]
+    subprocess.run(
+        [*base, f"--screenshot={shot}", page.as_uri()],
+        check=False,
+        capture_output=True,
+        timeout=180,
+    )
     assert shot.is_file(), "chromium wrote no screenshot"
     with Image.open(shot) as image:
         colours = image.convert("RGB").resize((320, 600)).getcolors(maxcolors=1 << 16)
     assert colours is None or len(colours) > 50, "the screenshot is blank"
-    dom = subprocess.run([*base, "--virtual-time-budget=2000", "--dump-dom", page.as_uri()],
-                         check=False, capture_output=True, timeout=180, text=True).stdout
+    dom = subprocess.run(
+        [*base, "--virtual-time-budget=2000", "--dump-dom", page.as_uri()],
+        check=False,
+        capture_output=True,
+        timeout=180,
+        text=True,
+    ).stdout
     nodes = len(plan_nodes(run))
     assert 'data-js="ready"' in dom  # our script ran under the page's CSP
     assert "Salt and Thunder" in dom and f"<b>{nodes}</b>" in dom

@@ -17,7 +17,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, int, str]]:
     run = make_sample_run(tmp_path / "runs" / "20250301-090000-sea", shots_per_scene=1)
     (tmp_path / "runs" / "secret.txt").write_text("outside the run", "utf-8")
     (tmp_path / "runs" / "20250301-090000-sea" / "link.txt").symlink_to(
-        tmp_path / "runs" / "secret.txt")
+        tmp_path / "runs" / "secret.txt"
+    )
     server, url = serve(run)
     try:
         yield run, int(server.server_address[1]), url
@@ -26,8 +27,9 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, int, str]]:
         server.server_close()
 
 
-def get(port: int, path: str, method: str = "GET",
-        headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def get(
+    port: int, path: str, method: str = "GET", headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request(method, path, headers=headers or {})  # sent as written, not normalised
@@ -49,9 +51,18 @@ def test_serves_the_report_on_loopback_and_writes_it_first(served: tuple[Path, i
     assert status == 200 and headers["Content-Type"] == "image/png" and png[:4] == b"\x89PNG"
 
 
-@pytest.mark.parametrize("path", ["/../secret.txt", "/frames/../../secret.txt",
-                                  "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/link.txt",
-                                  "//etc/passwd", "/frames/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/frames/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/link.txt",
+        "//etc/passwd",
+        "/frames/",
+    ],
+)
 def test_paths_outside_the_run_are_refused(served: tuple[Path, int, str], path: str) -> None:
     _, port, _ = served
     status, _, body = get(port, path)
@@ -84,8 +95,9 @@ def test_refuses_a_missing_run(tmp_path: Path) -> None:
         serve(tmp_path / "nope")
 
 
-def test_view_serves_until_ctrl_c_then_closes(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_view_serves_until_ctrl_c_then_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from reelwright import viewer
 
     run = make_sample_run(tmp_path / "r", shots_per_scene=1)

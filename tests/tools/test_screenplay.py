@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from screenplain.types import Action, Dialog, Slug, Transition
+
 from reelwright.tools.screenplay import (
     Script,
     ScriptLine,
@@ -22,7 +24,6 @@ from reelwright.tools.screenplay import (
     write_all,
     write_pdf,
 )
-from screenplain.types import Action, Dialog, Slug, Transition
 
 TRICKY_ACTION = [
     "CUT TO:",
