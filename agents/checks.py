@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import get_args
 
 from .checks_ledger import (
     check_absent_actor,
@@ -26,27 +27,14 @@ from .checks_story import (
     check_wrong_language,
 )
 from .checks_text import Names, artifact_text, episode_node, located
-from .schemas import Issue, StoryView
+from .schemas import CodeKind, Issue, StoryView
 
 __all__ = ["CODE_KINDS", "Check", "artifact_text", "checks", "located", "run_checks"]
 
 Check = Callable[[StoryView, Names], list[Issue]]
 
 # The issue kinds the code checks raise, in the order they are run.
-CODE_KINDS = (
-    "absent_actor",
-    "knowledge_order",
-    "prop_not_held",
-    "unknown_name",
-    "time_backwards",
-    "setup_unpaid",
-    "missing_hook",
-    "missing_cliffhanger",
-    "emotion_jump",
-    "sentiment_mismatch",
-    "near_duplicate",
-    "wrong_language",
-)
+CODE_KINDS: tuple[str, ...] = get_args(CodeKind)
 
 
 def checks(*, emotion_jump: float = 0.9) -> dict[str, Check]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from reelwright.jsonio import file_sha256
 from reelwright.prompts import render
 from reelwright.scheduler import NodeContext
 from reelwright.tools.llm import CallRecord, Message, Validator
@@ -46,6 +49,26 @@ def ask(
 
     llm = ctx.services.llm
     return llm.complete(messages, schema, check=check, max_tokens=max_tokens, on_call=log)  # type: ignore[no-any-return]
+
+
+def record_artifact(
+    ctx: NodeContext, tool: str, args: dict[str, Any], out: Path, started: float, **extra: Any
+) -> dict[str, Any]:
+    """Log a tool call and return the node's payload: the file's path and content hash.
+
+    The hash goes into the payload so a re-made file with new content makes what
+    depends on it stale, and an identical one does not.
+    """
+    run_path: Path = ctx.services.run.path
+    relative = str(out.relative_to(run_path))
+    ctx.emit(
+        "tool_call",
+        tool=tool,
+        args=args,
+        seconds=round(time.monotonic() - started, 3),
+        result=relative,
+    )
+    return {"path": relative, "sha256": file_sha256(out), **extra}
 
 
 def bible_of(ctx: NodeContext) -> Bible:

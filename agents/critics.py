@@ -17,21 +17,9 @@ from reelwright.scheduler import NodeContext
 
 from .checks import run_checks
 from .common import ask, bible_of, characters_brief
-from .schemas import EpisodeView, Issue, Outline, Scene, StoryView
+from .schemas import CriticKind, EpisodeView, Issue, Outline, Scene, StoryView
 from .writer import revise_scene
 
-CriticKind = Literal[
-    "motivation",
-    "tone",
-    "character_voice",
-    "plot_hole",
-    "emotion_unbelievable",
-    "absent_actor",
-    "knowledge_order",
-    "prop_not_held",
-    "time_backwards",
-    "sentiment_mismatch",
-]
 CRITICS = {
     "continuity": "Check plot continuity: motivation, who knows what, who is where, who holds "
     "what, in-story time, and whether each character sounds like themself.",

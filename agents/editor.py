@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from reelwright.tools.timeline import TimelineLine, TimelineMarker, TimelineShot
 from reelwright.tools.tts import cast_voice, synthesize
 
 from .cinematographer import ShotPlan
-from .common import bible_of
+from .common import bible_of, record_artifact
 from .schemas import Scene
 from .timing import line_starts
 
@@ -30,25 +31,21 @@ def voice_line(ctx: NodeContext) -> dict[str, Any]:
     index = next((i for i, c in enumerate(bible.characters) if c.name == line.speaker), 0)
     gender = bible.characters[index].gender if bible.characters else "other"
     voice = cast_voice(index, gender, ctx.services.settings.lang)
-    run_path: Path = ctx.services.run.path
-    out = run_path / "audio" / f"line_{ep}_{sc}_{n}.wav"
+    out = ctx.services.run.path / "audio" / f"line_{ep}_{sc}_{n}.wav"
     out.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
     seconds = synthesize(line.text, voice, out)
-    ctx.emit(
-        "tool_call",
-        tool=f"tts:{voice.engine}",
-        args={"line": line_id, "speaker": line.speaker},
-        seconds=0,
-        result=str(out.relative_to(run_path)),
+    return record_artifact(
+        ctx,
+        f"tts:{voice.engine}",
+        {"line": line_id, "speaker": line.speaker},
+        out,
+        started,
+        seconds=round(seconds, 3),
+        speaker=line.speaker,
+        text=line.text,
+        voice=voice.model_dump(mode="json"),
     )
-    return {
-        "path": str(out.relative_to(run_path)),
-        "sha256": file_sha256(out),
-        "seconds": round(seconds, 3),
-        "speaker": line.speaker,
-        "text": line.text,
-        "voice": voice.model_dump(mode="json"),
-    }
 
 
 class PacingIssue(BaseModel):

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
-from reelwright.jsonio import file_sha256
 from reelwright.scheduler import NodeContext
 from reelwright.tools.frame_check import render_checked
 from reelwright.tools.media import ClipRequest
 
 from .cinematographer import ShotPlan, frame_request
+from .common import record_artifact
 from .timing import timed_duration
 
 
@@ -28,64 +29,61 @@ def caption_for(ctx: NodeContext, plan: ShotPlan) -> str:
     return "\n".join(f"{line['speaker']}: {line['text']}" for line in lines)
 
 
+def _out(ctx: NodeContext, folder: str, plan: ShotPlan, suffix: str) -> Path:
+    out = ctx.services.run.path / folder / f"shot_{plan.id.replace('.', '_')}{suffix}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out  # type: ignore[no-any-return]
+
+
 def render_frame(ctx: NodeContext) -> dict[str, Any]:
+    started = time.monotonic()
     plan = shot_of(ctx)
     duration = timed_duration(plan.duration, line_seconds(ctx, plan))
     request = frame_request(ctx, plan, duration, caption_for(ctx, plan))
-    run_path: Path = ctx.services.run.path
-    out = run_path / "frames" / f"shot_{plan.id.replace('.', '_')}.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    out = _out(ctx, "frames", plan, ".png")
     backend = ctx.services.images
+    tool = f"image:{backend.name}"
 
     def failed(problem: str) -> None:
         ctx.emit(
             "tool_call",
-            tool=f"image:{backend.name}",
+            tool=tool,
             args={"shot": plan.id},
             seconds=0,
             result=f"frame check failed: {problem}",
         )
 
     render_checked(backend, request, out, attempts=2, on_failure=failed)
-    ctx.emit(
-        "tool_call",
-        tool=f"image:{backend.name}",
-        args={"shot": plan.id, "seed": request.seed},
-        seconds=0,
-        result=str(out.relative_to(run_path)),
+    return record_artifact(
+        ctx,
+        tool,
+        {"shot": plan.id, "seed": request.seed},
+        out,
+        started,
+        width=request.width,
+        height=request.height,
+        duration=duration,
     )
-    return {
-        "path": str(out.relative_to(run_path)),
-        "sha256": file_sha256(out),
-        "width": request.width,
-        "height": request.height,
-        "duration": duration,
-    }
 
 
 def plate_for(ctx: NodeContext, plan: ShotPlan, duration: float) -> Path:
     """The picture the clip moves over: the storyboard panel without its dialogue, since
     the editor burns the line in as a subtitle (it would show twice)."""
-    run_path: Path = ctx.services.run.path
     frame = ctx.payload(f"frame:{plan.id}")
     if ctx.services.images.name != "storyboard":
-        return run_path / frame["path"]
-    out = run_path / "frames" / "plates" / f"shot_{plan.id.replace('.', '_')}.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    request = frame_request(ctx, plan, duration, caption="")
-    render_checked(ctx.services.images, request, out, attempts=2)
+        return ctx.services.run.path / frame["path"]  # type: ignore[no-any-return]
+    out = _out(ctx, "frames/plates", plan, ".png")
+    render_checked(ctx.services.images, frame_request(ctx, plan, duration, caption=""), out)
     return out
 
 
 def render_clip(ctx: NodeContext) -> dict[str, Any]:
+    started = time.monotonic()
     plan = shot_of(ctx)
-    frame = ctx.payload(f"frame:{plan.id}")
-    run_path: Path = ctx.services.run.path
     settings = ctx.services.settings
     width, height = settings.size
-    duration = float(frame["duration"])
-    out = run_path / "clips" / f"shot_{plan.id.replace('.', '_')}.mp4"
-    out.parent.mkdir(parents=True, exist_ok=True)
+    duration = float(ctx.payload(f"frame:{plan.id}")["duration"])
+    out = _out(ctx, "clips", plan, ".mp4")
     backend = ctx.services.video
     request = ClipRequest(
         shot_id=plan.id,
@@ -99,15 +97,11 @@ def render_clip(ctx: NodeContext) -> dict[str, Any]:
         seed=settings.seed,
     )
     backend.render(request, out)
-    ctx.emit(
-        "tool_call",
-        tool=f"video:{backend.name}",
-        args={"shot": plan.id, "move": plan.move},
-        seconds=0,
-        result=str(out.relative_to(run_path)),
+    return record_artifact(
+        ctx,
+        f"video:{backend.name}",
+        {"shot": plan.id, "move": plan.move},
+        out,
+        started,
+        duration=duration,
     )
-    return {
-        "path": str(out.relative_to(run_path)),
-        "sha256": file_sha256(out),
-        "duration": duration,
-    }

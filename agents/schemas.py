@@ -156,8 +156,7 @@ class ShotList(BaseModel):
 
 # --- critique ----------------------------------------------------------------
 
-IssueKind = Literal[
-    # found by code checks
+CodeKind = Literal[
     "absent_actor",  # a dead or absent character acts or speaks
     "knowledge_order",  # knows a fact before the scene where they learn it
     "prop_not_held",
@@ -170,13 +169,21 @@ IssueKind = Literal[
     "sentiment_mismatch",
     "near_duplicate",
     "wrong_language",
-    # raised by model critics
+]
+CriticKind = Literal[
     "motivation",
     "tone",
     "character_voice",
     "plot_hole",
     "emotion_unbelievable",
+    # critics may also name what the code checks look for
+    "absent_actor",
+    "knowledge_order",
+    "prop_not_held",
+    "time_backwards",
+    "sentiment_mismatch",
 ]
+IssueKind = Literal[CodeKind, CriticKind]
 
 
 class Issue(BaseModel):

@@ -60,6 +60,8 @@ def write_outline(ctx: NodeContext) -> Outline:
         if len(outline.scenes) != wanted:
             problems.append(f"write exactly {wanted} scenes, not {len(outline.scenes)}")
         for i, beat in enumerate(outline.scenes, 1):
+            if not any(ch.isalpha() for ch in beat.target_emotion):
+                problems.append(f"scenes.{i}.target_emotion must be a word, not a number")
             unknown = [n for n in beat.characters if names.resolve(n) is None]
             if unknown:
                 problems.append(
@@ -114,7 +116,7 @@ def write_scene(ctx: NodeContext) -> Scene:
         ctx,
         "writer_scene",
         Scene,
-        check=lambda scene: scene_problems(scene, bible, beat.characters, s.lang),
+        check=lambda scene: scene_problems(scene, bible, beat.characters, s.lang, min_lines=3),
         max_tokens=1300,
         title=bible.title,
         tone=bible.tone,
@@ -137,7 +139,19 @@ def write_scene(ctx: NodeContext) -> Scene:
         extra="\n".join(extra),
         language_rule=language_rule(s.lang),
     )
-    return canonical_names(clamp_scene(scene), bible)
+    # the outline fixes the heading: small models drift on INT/EXT and time of day
+    scene.location, scene.interior, scene.time_of_day = (
+        beat.location,
+        beat.interior,
+        beat.time_of_day,
+    )
+    scene.ledger.location = beat.location
+    scene = canonical_names(clamp_scene(scene), bible)
+    # bookkeeping, not story: a speaker the outline put in this scene is present in it
+    for line in scene.lines:
+        if line.speaker in beat.characters and line.speaker not in scene.ledger.present:
+            scene.ledger.present.append(line.speaker)
+    return scene
 
 
 def canonical_names(scene: Scene, bible: Bible) -> Scene:
@@ -151,8 +165,11 @@ def canonical_names(scene: Scene, bible: Bible) -> Scene:
     return scene
 
 
-def scene_problems(scene: Scene, bible: Bible, cast: list[str], lang: str) -> list[str]:
-    """Validation a repair retry can fix: names outside the bible, the wrong language."""
+def scene_problems(
+    scene: Scene, bible: Bible, cast: list[str], lang: str, min_lines: int = 1
+) -> list[str]:
+    """Validation a repair retry can fix: names outside the bible, numbers for emotion
+    labels, too few lines, the wrong language."""
     names = Names(bible)
     problems = []
     for i, line in enumerate(scene.lines, 1):
@@ -160,6 +177,15 @@ def scene_problems(scene: Scene, bible: Bible, cast: list[str], lang: str) -> li
             problems.append(
                 f"lines.{i}.speaker {line.speaker!r} is not one of {sorted(names.full)}"
             )
+        if not any(ch.isalpha() for ch in line.emotion):
+            problems.append(
+                f"lines.{i}.emotion must be a word such as afraid, not {line.emotion!r}"
+            )
+    for state in scene.ledger.characters:
+        if not any(ch.isalpha() for ch in state.feels.label):
+            problems.append(f"ledger: {state.name} feels.label must be a word, not a number")
+    if len(scene.lines) < min_lines:
+        problems.append(f"write at least {min_lines} dialogue lines, not {len(scene.lines)}")
     texts = [line.text for line in scene.lines]
     return problems + language_problems(texts, lang, "dialogue")  # type: ignore[arg-type]
 
