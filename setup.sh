@@ -10,6 +10,8 @@ shift || true
 # System packages: espeak-ng (Chinese voices), CJK fonts (frames, subtitles, PDFs),
 # poppler-utils (reads PDFs back in tests). Installed only where missing.
 system_packages=(espeak-ng fonts-noto-cjk fonts-wqy-microhei poppler-utils)
+# the tests also open report.html in a real headless browser
+[ "$mode" = test ] && system_packages+=(chromium)
 missing=()
 for pkg in "${system_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -133,6 +133,22 @@ def plan_shot(ctx: NodeContext) -> ShotPlan:
         time_of_day=scene.time_of_day,
     )
     valence = _mood(scene, [c.name for c in on_screen])
+    problems = look_contradictions(bible, shot) + [
+        f"{c.name} is on screen but not in the scene's ledger"
+        for c in shot.characters
+        if c not in on_screen
+    ]
+    if problems:
+        ctx.emit(
+            "critique",
+            round=0,
+            source="shot_checks",
+            found=len(problems),
+            fixed=0,
+            remaining=len(problems),
+            dropped_ungrounded=0,
+            issues=[{"kind": "shot_continuity", "detail": p} for p in problems],
+        )
     return ShotPlan(
         **{**shot.model_dump(), "characters": [c.model_dump() for c in on_screen]},
         id=shot_id,
@@ -146,7 +162,7 @@ def plan_shot(ctx: NodeContext) -> ShotPlan:
         interior=scene.interior,
         time_of_day=scene.time_of_day,
         mood_valence=valence,
-        look_problems=look_contradictions(bible, shot),
+        look_problems=problems,
     )
 
 

@@ -13,7 +13,8 @@ from reelwright.jsonio import write_text_atomic
 from reelwright.plan import Plan
 from reelwright.settings import RunSettings
 from reelwright.store import RunDir
-from reelwright.tools.screenplay import Script, ScriptLine, ScriptScene, write_all
+from reelwright.tools.screenplay import Script, ScriptLine, ScriptScene, to_fountain, write_all
+from reelwright.tools.tts import cast_voice
 
 from .schemas import Bible, Outline, Scene
 
@@ -51,7 +52,7 @@ def publish(run: RunDir, plan: Plan, settings: RunSettings, events: EventLog) ->
     if not _done(plan, "series"):
         return written
     bible = Bible.model_validate(plan.payload("series"))
-    if write_if_changed(run.path / "series.md", series_markdown(bible, plan)):
+    if write_if_changed(run.path / "series.md", series_markdown(bible, plan, settings.lang)):
         written.append("series.md")
     scripts_final = _done(plan, "critique:series")
     for ep_id in plan.ids("episode"):
@@ -71,7 +72,7 @@ def publish(run: RunDir, plan: Plan, settings: RunSettings, events: EventLog) ->
     return written
 
 
-def series_markdown(bible: Bible, plan: Plan) -> str:
+def series_markdown(bible: Bible, plan: Plan, lang: str = "en") -> str:
     out = [
         f"# {bible.title}",
         "",
@@ -83,7 +84,8 @@ def series_markdown(bible: Bible, plan: Plan) -> str:
         "## Characters",
         "",
     ]
-    for c in bible.characters:
+    for index, c in enumerate(bible.characters):
+        tts = cast_voice(index, c.gender, lang)
         out += [
             f"### {c.name} ({c.age}, {c.role})",
             "",
@@ -91,7 +93,7 @@ def series_markdown(bible: Bible, plan: Plan) -> str:
             f"- **Flaw:** {c.flaw}",
             f"- **Secret:** {c.secret}",
             f"- **Look:** {c.look}",
-            f"- **Voice:** {c.voice}",
+            f"- **Voice:** {c.voice} (TTS: {tts.label})",
             "",
         ]
     out += ["## Locations", ""] + [f"- **{loc.name}:** {loc.look}" for loc in bible.locations]
@@ -142,8 +144,6 @@ def write_script(
 
 
 def _fountain_text(script: Script) -> str:
-    from reelwright.tools.screenplay import to_fountain
-
     return to_fountain(script)
 
 
