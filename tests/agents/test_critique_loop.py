@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from reelwright.agents import critics
-from reelwright.agents.fixtures_story import clean_story_en
+from reelwright.agents.fixtures_story import clean_story_en, story_plan
 from reelwright.agents.planting import plant_defect
-from reelwright.agents.schemas import StoryView
 from reelwright.events import EventLog, read_events
 from reelwright.pipeline import Services
 from reelwright.plan import Plan
@@ -19,36 +18,6 @@ from reelwright.settings import RunSettings
 from reelwright.store import new_run
 from reelwright.tools.llm import LLM
 from reelwright.tools.llm_fake import ScriptedModel
-
-
-def plan_of(story: StoryView) -> Plan:
-    plan = Plan()
-    plan.add(
-        "series", "series", "writer", payload=story.bible.model_dump(mode="json"), status="done"
-    )
-    plan.add(critics_id := "critique:series", "critique", "critics", ["series"])
-    for episode in story.episodes:
-        ep = f"episode:{episode.number}"
-        plan.add(
-            ep,
-            "episode",
-            "writer",
-            ["series"],
-            status="done",
-            payload=episode.outline.model_dump(mode="json"),
-        )
-        plan.link(ep, critics_id)
-        for scene_id, scene in episode.scenes.items():
-            plan.add(
-                scene_id,
-                "scene",
-                "writer",
-                [ep],
-                status="done",
-                payload=scene.model_dump(mode="json"),
-            )
-            plan.link(scene_id, critics_id)
-    return plan
 
 
 def context(
@@ -79,7 +48,7 @@ def test_planted_defect_is_found_then_fixed(kind: str, tmp_path: Path) -> None:
     fake.add("CriticReport", *[{"issues": []}] * 20)
     if clean_scene is not None:
         fake.add("Scene", clean_scene.model_dump(mode="json"), node=node)
-    plan = plan_of(broken)
+    plan = story_plan(broken)
     ctx, events_path = context(tmp_path, plan, fake)
     report = critics.critique(ctx)
     first = [i for i in report.rounds[0].issues if i.kind == kind]
@@ -122,7 +91,7 @@ def test_ungrounded_critic_issue_is_dropped_and_counted(tmp_path: Path) -> None:
         *[{"issues": []}] * 20,
     )
     fake.add("Scene", story.episodes[0].scenes[scene_id].model_dump(mode="json"), node=scene_id)
-    ctx, _ = context(tmp_path, plan_of(story), fake, rounds=1)
+    ctx, _ = context(tmp_path, story_plan(story), fake, rounds=1)
     report = critics.critique(ctx)
     assert report.rounds[0].dropped_ungrounded == 1
     kept = [i for i in report.rounds[0].issues if i.source == "critic"]
@@ -135,7 +104,7 @@ def test_rounds_are_bounded(tmp_path: Path) -> None:
     fake = ScriptedModel()
     fake.add("CriticReport", *[{"issues": []}] * 20)
     fake.add("Scene", *[still_broken.model_dump(mode="json")] * 5, node=node)
-    ctx, _ = context(tmp_path, plan_of(broken), fake, rounds=2)
+    ctx, _ = context(tmp_path, story_plan(broken), fake, rounds=2)
     report = critics.critique(ctx)
     assert len(report.rounds) <= 3
     assert fake.calls_for("Scene") <= 2
