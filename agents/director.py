@@ -126,7 +126,43 @@ def enforce(plan: ShotList, scene: Scene, budget: float, lang: str) -> ShotList:
     for shot in shots:
         shot.characters = [c for c in shot.characters if c.name in present]
         shot.lens_mm = max(14, min(135, shot.lens_mm))
+    shots = with_reactions(shots, scene, budget)
     return ShotList(shots=fit_durations(shots, scene, budget, lang))
+
+
+def with_reactions(shots: list[Shot], scene: Scene, budget: float) -> list[Shot]:
+    """A scene short of its time gets reaction shots of the listeners, not longer holds.
+
+    Small models plan too few shots; a held 6-second frame is the "slideshow" viewers
+    complain about, a listener's reaction is how an editor would fill the time.
+    """
+    listeners = scene.ledger.present or [line.speaker for line in scene.lines]
+    out = list(shots)
+    total = sum(min(MAX_SHOT, max(MIN_SHOT, s.duration)) for s in out)
+    turn = 0
+    while listeners and total < 0.9 * budget and len(out) < 16:
+        after = min(len(out), 1 + 2 * turn)
+        spoken = out[after - 1].lines if after else []
+        speaker = scene.lines[spoken[0] - 1].speaker if spoken else ""
+        who = next((n for n in listeners if n != speaker), listeners[0])
+        seconds = round(min(MAX_SHOT, max(MIN_SHOT, 0.9 * budget - total)), 2)
+        reaction = Shot(
+            size="CU" if turn % 2 == 0 else "MCU",
+            angle="eye level",
+            move="push in" if turn % 2 == 0 else "static",
+            lens_mm=85,
+            duration=seconds,
+            characters=[OnScreen(name=who, position="center")],
+            description=f"{who} reacts, listening",
+            performance="silent reaction",
+            emotion=scene.lines[spoken[0] - 1].emotion if spoken else "listening",
+            lines=[],
+            transition="cut",
+        )
+        out.insert(after, reaction)
+        total += seconds
+        turn += 1
+    return out
 
 
 def in_line_order(shots: list[Shot]) -> list[Shot]:
