@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from reelwright.errors import ModelBehaviorError
 from reelwright.jsonio import file_sha256
 from reelwright.prompts import render
 from reelwright.scheduler import NodeContext
@@ -37,9 +38,14 @@ def ask(
     *,
     check: Validator | None = None,
     max_tokens: int | None = None,
+    fresh_tries: int = 1,
     **variables: Any,
 ) -> T:
-    """Render a prompt file, call the run's model, log every attempt as an llm_call."""
+    """Render a prompt file, call the run's model, log every attempt as an llm_call.
+
+    `fresh_tries` > 1 starts over with another seed when a reply and its repair both
+    fail: a small model that painted itself into a corner rarely gets out by repair.
+    """
     variables.setdefault("node", ctx.node_id)
     system, user = render(prompt, **variables)
     messages = [Message(role="system", content=system), Message(role="user", content=user)]
@@ -48,7 +54,20 @@ def ask(
         ctx.emit("llm_call", prompt=prompt, **record.model_dump(mode="json"))
 
     llm = ctx.services.llm
-    return llm.complete(messages, schema, check=check, max_tokens=max_tokens, on_call=log)  # type: ignore[no-any-return]
+    for attempt in range(fresh_tries):
+        try:
+            return llm.complete(  # type: ignore[no-any-return]
+                messages,
+                schema,
+                check=check,
+                max_tokens=max_tokens,
+                on_call=log,
+                seed_offset=attempt,
+            )
+        except ModelBehaviorError:
+            if attempt + 1 >= fresh_tries:
+                raise
+    raise AssertionError("unreachable")
 
 
 def record_artifact(

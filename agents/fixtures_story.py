@@ -19,16 +19,29 @@ __all__ = ["clean_story_en", "clean_story_zh", "story_plan"]
 def story_plan(story: StoryView) -> Plan:
     """The plan a writer would have left: bible, outlines and scenes done, critique next."""
     plan = Plan()
-    plan.add("series", "series", "writer", payload=story.bible.model_dump(mode="json"),
-             status="done")
+    plan.add(
+        "series", "series", "writer", payload=story.bible.model_dump(mode="json"), status="done"
+    )
     plan.add("critique:series", "critique", "critics", ["series"])
     for episode in story.episodes:
         ep = f"episode:{episode.number}"
-        plan.add(ep, "episode", "writer", ["series"], status="done",
-                 payload=episode.outline.model_dump(mode="json"))
+        plan.add(
+            ep,
+            "episode",
+            "writer",
+            ["series"],
+            status="done",
+            payload=episode.outline.model_dump(mode="json"),
+        )
         plan.link(ep, "critique:series")
         for scene_id, scene in episode.scenes.items():
-            plan.add(scene_id, "scene", "writer", [ep], status="done",
-                     payload=scene.model_dump(mode="json"))
+            plan.add(
+                scene_id,
+                "scene",
+                "writer",
+                [ep],
+                status="done",
+                payload=scene.model_dump(mode="json"),
+            )
             plan.link(scene_id, "critique:series")
     return plan

@@ -64,7 +64,7 @@ def measure(
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--episodes", type=int, default=2)
+    parser.add_argument("--episodes", type=int, default=3)
     args = parser.parse_args()
     script = story_script(episodes=args.episodes)
     with tempfile.TemporaryDirectory() as tmp:

@@ -78,7 +78,11 @@ def main() -> None:
                     "remaining": rounds[-1]["remaining"] if rounds else None,
                     "dropped": report.get("dropped_ungrounded"),
                     "s_per_scene": round(seconds / max(1, scenes), 1),
-                    "failed": [n for n in plan.ids() if plan.node(n)["status"] == "failed"],
+                    "failed": {
+                        n: str(plan.node(n)["error"])[:200]
+                        for n in plan.ids()
+                        if plan.node(n)["status"] == "failed"
+                    },
                 }
             )
             print(json.dumps(rows[-1], ensure_ascii=False), flush=True)

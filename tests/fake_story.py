@@ -95,6 +95,20 @@ EN_SCENES = [
         "Lin Hai? Answer me, Lin Hai!",
     ),
 ]
+EN_SCENES += [
+    ("The coast guard found Chen's trawler drifting.", "Was anyone on board?",
+     "Only his hat, caught on the winch.", "Then the sea is hungry this year."),
+    ("I rowed to the rocks to wait for the tide.", "Your shirt is soaked through.",
+     "The lighthouse keeper lent me a flare.", "Keep it dry under your coat."),
+    ("The doctor wants the money by Friday.", "Friday is three tides away.",
+     "I know a cove where the mackerel run.", "Your father knew that cove too."),
+    ("Mother, why is your bracelet on the table?", "I meant to pawn it this morning.",
+     "Put it back on your wrist.", "It is only a stone on a string."),
+    ("The engine turns over on the second pull.", "Listen to it cough like old Wu.",
+     "It will hold until the harbour lights.", "Then bring it home slowly."),
+    ("A boat is circling the buoy with no lights.", "Stay on the radio with me.",
+     "I can read the name on its hull.", "Say the name, Lin Hai. Say it."),
+]
 ZH_SCENES = [
     (
         "风暴要来了，我还是要出海。",
@@ -201,6 +215,19 @@ BEATS_EN = [
     "They hear the storm forecast and say goodbye.",
     "At sea, the engine fails.",
 ]
+EN_ACTIONS += [
+    "A coast guard cutter tows a listing trawler past the pier.",
+    "{a} crouches on black rocks as the tide climbs toward his boots.",
+    "{b} counts coins into a tin while {a} sharpens a gutting knife.",
+    "{b}'s jade bracelet lies beside a pawn ticket on the table.",
+    "{a} yanks the starter cord; the outboard coughs blue smoke.",
+    "A dark boat circles the harbour buoy without running lights.",
+]
+BEATS_EN += [
+    "They learn Chen's boat came back empty.", "He waits out the tide on the rocks.",
+    "The doctor sets a deadline.", "He finds her bracelet ready for the pawn shop.",
+    "The engine starts at last.", "A dark boat appears at the buoy.",
+]
 BEATS_ZH = [
     "他不顾警告决定出海。",
     "他发现母亲在藏药。",
@@ -259,7 +286,7 @@ def outline(lang: str, episode: int, scenes: int) -> dict[str, Any]:
 
 def scene(lang: str, episode: int, number: int) -> dict[str, Any]:
     zh = lang == "zh"
-    index = _index(episode, number, 3)
+    index = _index(episode, number, 3) % len(ZH_SCENES if zh else EN_SCENES)
     texts = (ZH_SCENES if zh else EN_SCENES)[index]
     emotions = (ZH_EMOTIONS if zh else EMOTIONS)[index * 4 % 20 : index * 4 % 20 + 4]
     lines = [
@@ -307,11 +334,11 @@ def cast_names(zh: bool) -> list[str]:
 
 
 def _index(episode: int, number: int, scenes: int) -> int:
-    return ((episode - 1) * scenes + number - 1) % 6
+    return ((episode - 1) * scenes + number - 1) % 12
 
 
 def _pick(items: list[str], episode: int, number: int, scenes: int) -> str:
-    return items[_index(episode, number, scenes)]
+    return items[_index(episode, number, scenes) % len(items)]
 
 
 def shotlist(lang: str, n_lines: int = 4) -> dict[str, Any]:
