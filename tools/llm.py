@@ -174,9 +174,13 @@ class LLM:
         check: Validator | None = None,
         max_tokens: int | None = None,
         on_call: Callable[[CallRecord], None] | None = None,
+        seed_offset: int = 0,
     ) -> T:
         """Ask, validate, and on failure ask once more showing the model its error."""
-        settings = self.settings.model_copy(update={"max_tokens": max_tokens} if max_tokens else {})
+        update: dict[str, int] = {"seed": self.settings.seed + seed_offset}
+        if max_tokens:
+            update["max_tokens"] = max_tokens
+        settings = self.settings.model_copy(update=update)
         report = on_call or self.on_call
         convo = list(messages)
         errors: list[str] = []
