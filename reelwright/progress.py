@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from types import TracebackType
@@ -26,7 +27,9 @@ class RunProgress:
     """Listener for the scheduler; counts done nodes per agent as the graph grows."""
 
     def __init__(self, enabled: bool | None = None) -> None:
-        enabled = sys.stderr.isatty() if enabled is None else enabled
+        if enabled is None:
+            forced = os.environ.get("REELWRIGHT_PROGRESS")
+            enabled = forced == "1" if forced in ("0", "1") else sys.stderr.isatty()
         self.console = Console(stderr=True, force_terminal=enabled or None)
         self.progress = Progress(
             TextColumn("{task.description:<16}"),

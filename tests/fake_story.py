@@ -96,18 +96,42 @@ EN_SCENES = [
     ),
 ]
 EN_SCENES += [
-    ("The coast guard found Chen's trawler drifting.", "Was anyone on board?",
-     "Only his hat, caught on the winch.", "Then the sea is hungry this year."),
-    ("I rowed to the rocks to wait for the tide.", "Your shirt is soaked through.",
-     "The lighthouse keeper lent me a flare.", "Keep it dry under your coat."),
-    ("The doctor wants the money by Friday.", "Friday is three tides away.",
-     "I know a cove where the mackerel run.", "Your father knew that cove too."),
-    ("Mother, why is your bracelet on the table?", "I meant to pawn it this morning.",
-     "Put it back on your wrist.", "It is only a stone on a string."),
-    ("The engine turns over on the second pull.", "Listen to it cough like old Wu.",
-     "It will hold until the harbour lights.", "Then bring it home slowly."),
-    ("A boat is circling the buoy with no lights.", "Stay on the radio with me.",
-     "I can read the name on its hull.", "Say the name, Lin Hai. Say it."),
+    (
+        "The coast guard found Chen's trawler drifting.",
+        "Was anyone on board?",
+        "Only his hat, caught on the winch.",
+        "Then the sea is hungry this year.",
+    ),
+    (
+        "I rowed to the rocks to wait for the tide.",
+        "Your shirt is soaked through.",
+        "The lighthouse keeper lent me a flare.",
+        "Keep it dry under your coat.",
+    ),
+    (
+        "The doctor wants the money by Friday.",
+        "Friday is three tides away.",
+        "I know a cove where the mackerel run.",
+        "Your father knew that cove too.",
+    ),
+    (
+        "Mother, why is your bracelet on the table?",
+        "I meant to pawn it this morning.",
+        "Put it back on your wrist.",
+        "It is only a stone on a string.",
+    ),
+    (
+        "The engine turns over on the second pull.",
+        "Listen to it cough like old Wu.",
+        "It will hold until the harbour lights.",
+        "Then bring it home slowly.",
+    ),
+    (
+        "A boat is circling the buoy with no lights.",
+        "Stay on the radio with me.",
+        "I can read the name on its hull.",
+        "Say the name, Lin Hai. Say it.",
+    ),
 ]
 ZH_SCENES = [
     (
@@ -224,9 +248,12 @@ EN_ACTIONS += [
     "A dark boat circles the harbour buoy without running lights.",
 ]
 BEATS_EN += [
-    "They learn Chen's boat came back empty.", "He waits out the tide on the rocks.",
-    "The doctor sets a deadline.", "He finds her bracelet ready for the pawn shop.",
-    "The engine starts at last.", "A dark boat appears at the buoy.",
+    "They learn Chen's boat came back empty.",
+    "He waits out the tide on the rocks.",
+    "The doctor sets a deadline.",
+    "He finds her bracelet ready for the pawn shop.",
+    "The engine starts at last.",
+    "A dark boat appears at the buoy.",
 ]
 BEATS_ZH = [
     "他不顾警告决定出海。",

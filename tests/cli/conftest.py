@@ -21,7 +21,11 @@ def stub_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     runs = tmp_path_factory.mktemp("runs")
     script = story_script(episodes=2, lang="en")
     with openai_stub(script["replies"]) as (url, state):
-        env = {"OPENAI_BASE_URL": url, "OPENAI_API_KEY": "sk-stub-secret-key-0123456789"}
+        env = {
+            "OPENAI_BASE_URL": url,
+            "OPENAI_API_KEY": "sk-stub-secret-key-0123456789",
+            "REELWRIGHT_PROGRESS": "1",
+        }
         result = run_cli(
             "make",
             PREMISE,
@@ -39,7 +43,14 @@ def stub_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         auth = list(state.auth_headers)
     assert result.returncode == 0, result.stderr[-3000:]
     run = Path(result.stdout.strip().splitlines()[-1])
-    return {"run": run, "runs": runs, "calls": calls, "stderr": result.stderr, "auth": auth}
+    return {
+        "run": run,
+        "runs": runs,
+        "calls": calls,
+        "stderr": result.stderr,
+        "auth": auth,
+        "stdout": result.stdout,
+    }
 
 
 @pytest.fixture()

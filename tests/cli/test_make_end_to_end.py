@@ -47,9 +47,13 @@ def test_secrets_never_reach_the_run_folder(stub_run: dict[str, object]) -> None
             assert "sk-stub-secret" not in path.read_text(encoding="utf-8", errors="ignore"), path
 
 
-def test_progress_and_last_line(stub_run: dict[str, object]) -> None:
+def test_progress_on_stderr_and_the_run_folder_last_on_stdout(stub_run: dict[str, object]) -> None:
     run = Path(str(stub_run["run"]))
-    assert run.is_dir() and (run / "run.toml").is_file()
+    assert str(stub_run["stdout"]).strip().splitlines() == [str(run)]
+    assert (run / "run.toml").is_file()
+    stderr = str(stub_run["stderr"])
+    for label in ("all nodes", "writer", "director", "cinematographer", "editor", "eta"):
+        assert label in stderr, label
 
 
 def test_episode_video_matches_shot_list(stub_run: dict[str, object]) -> None:
