@@ -62,7 +62,7 @@ def write_outline(ctx: NodeContext) -> Outline:
         for i, beat in enumerate(outline.scenes, 1):
             if not any(ch.isalpha() for ch in beat.target_emotion):
                 problems.append(f"scenes.{i}.target_emotion must be a word, not a number")
-            unknown = [n for n in beat.characters if names.resolve(n) is None]
+            unknown = [n for n in beat.characters if loose_name(names, n) is None]
             if unknown:
                 problems.append(
                     f"scenes.{i}: unknown characters {unknown}; use {sorted(names.full)}"
@@ -96,7 +96,7 @@ def write_outline(ctx: NodeContext) -> Outline:
     )
     for beat in outline.scenes:
         beat.target_valence = max(-1.0, min(1.0, beat.target_valence))
-        beat.characters = list(dict.fromkeys(names.resolve(n) or n for n in beat.characters))
+        beat.characters = list(dict.fromkeys(loose_name(names, n) or n for n in beat.characters))
     return outline
 
 
@@ -117,7 +117,7 @@ def write_scene(ctx: NodeContext) -> Scene:
         ctx,
         "writer_scene",
         Scene,
-        check=lambda scene: scene_problems(scene, bible, beat.characters, s.lang, min_lines=3),
+        check=lambda scene: scene_problems(scene, bible, beat.characters, s.lang, min_lines=2),
         fresh_tries=2,
         max_tokens=1300,
         title=bible.title,
@@ -156,14 +156,30 @@ def write_scene(ctx: NodeContext) -> Scene:
     return scene
 
 
+def loose_name(names: Names, text: str) -> str | None:
+    """The bible name meant by a cue such as 'Hannah (35)', 'Kai' or 'James: 35; wants…'.
+
+    Small models copy the prompt's character lines into name fields.
+    """
+    found = names.resolve(text)
+    if found:
+        return found
+    stripped = text.strip()
+    for name in sorted(names.full, key=len, reverse=True):
+        if stripped.startswith(name) and not stripped[len(name) : len(name) + 1].isalnum():
+            return name
+    return None
+
+
 def canonical_names(scene: Scene, bible: Bible) -> Scene:
-    """'Hannah (35)' or a first name becomes the bible's name, so voices and figures match."""
+    """Every name field becomes the bible's name, so voices, figures and checks match."""
     names = Names(bible)
     for line in scene.lines:
-        line.speaker = names.resolve(line.speaker) or line.speaker
-    scene.ledger.present = list(dict.fromkeys(names.resolve(n) or n for n in scene.ledger.present))
-    for state in scene.ledger.characters:
-        state.name = names.resolve(state.name) or state.name
+        line.speaker = loose_name(names, line.speaker) or line.speaker
+    ledger = scene.ledger
+    ledger.present = list(dict.fromkeys(loose_name(names, n) or n for n in ledger.present))
+    for state in ledger.characters:
+        state.name = loose_name(names, state.name) or state.name
     return scene
 
 
@@ -175,7 +191,7 @@ def scene_problems(
     names = Names(bible)
     problems = []
     for i, line in enumerate(scene.lines, 1):
-        if not names.known(line.speaker):
+        if loose_name(names, line.speaker) is None:
             problems.append(
                 f"lines.{i}.speaker {line.speaker!r} is not one of {sorted(names.full)}"
             )
