@@ -40,6 +40,10 @@ def make(
     video: Annotated[str, typer.Option(help="animatic | diffusers")] = "animatic",
     image_model: Annotated[Optional[Path], typer.Option()] = None,  # noqa: UP045
     video_model: Annotated[Optional[Path], typer.Option()] = None,  # noqa: UP045
+    ip_adapter: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="IP-Adapter weights file (with image_encoder/ beside it)."),
+    ] = None,
     review: Annotated[bool, typer.Option(help="Stop after bible, scripts and shots.")] = False,
 ) -> None:
     """Write and direct a series from a premise; prints the run folder last."""
@@ -67,6 +71,7 @@ def make(
             "review": review,
             "image_model": str(image_model) if image_model else None,
             "video_model": str(video_model) if video_model else None,
+            "ip_adapter": str(ip_adapter) if ip_adapter else None,
         }
     )
     pipeline.make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint

@@ -58,7 +58,11 @@ def make_images(settings: RunSettings) -> Any:
             raise UserError("--images diffusers needs --image-model PATH (local weights)")
         from reelwright.tools.diffusion_image import DiffusersImageBackend
 
-        return DiffusersImageBackend(Path(settings.image_model), max_area=576 * 1024)
+        return DiffusersImageBackend(
+            Path(settings.image_model),
+            max_area=576 * 1024,
+            ip_adapter=Path(settings.ip_adapter) if settings.ip_adapter else None,
+        )
     from reelwright.tools.storyboard import StoryboardBackend
 
     return StoryboardBackend()

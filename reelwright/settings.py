@@ -27,6 +27,7 @@ class RunSettings(BaseModel):
     video: Literal["animatic", "diffusers"] = "animatic"
     image_model: str | None = None
     video_model: str | None = None
+    ip_adapter: str | None = None
     review: bool = False
     fps: int = 30
 
