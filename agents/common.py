@@ -39,12 +39,15 @@ def ask(
     check: Validator | None = None,
     max_tokens: int | None = None,
     fresh_tries: int = 1,
+    keep_near_miss: bool = False,
     **variables: Any,
 ) -> T:
     """Render a prompt file, call the run's model, log every attempt as an llm_call.
 
     `fresh_tries` > 1 starts over with another seed when a reply and its repair both
     fail: a small model that painted itself into a corner rarely gets out by repair.
+    `keep_near_miss` then accepts the last reply that fit the schema but failed the
+    check (an invented minor character, say), logged, for the critique loop to flag.
     """
     variables.setdefault("node", ctx.node_id)
     system, user = render(prompt, **variables)
@@ -64,9 +67,19 @@ def ask(
                 on_call=log,
                 seed_offset=attempt,
             )
-        except ModelBehaviorError:
-            if attempt + 1 >= fresh_tries:
-                raise
+        except ModelBehaviorError as exc:
+            if attempt + 1 < fresh_tries:
+                continue
+            if keep_near_miss and isinstance(exc.near_miss, schema):
+                ctx.emit(
+                    "tool_call",
+                    tool="accept_near_miss",
+                    args={"prompt": prompt},
+                    seconds=0,
+                    result=str(exc)[:300],
+                )
+                return exc.near_miss
+            raise
     raise AssertionError("unreachable")
 
 

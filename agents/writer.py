@@ -119,6 +119,7 @@ def write_scene(ctx: NodeContext) -> Scene:
         Scene,
         check=lambda scene: scene_problems(scene, bible, beat.characters, s.lang, min_lines=2),
         fresh_tries=2,
+        keep_near_miss=True,
         max_tokens=1300,
         title=bible.title,
         tone=bible.tone,

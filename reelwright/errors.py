@@ -12,7 +12,15 @@ class UserError(ReelwrightError):
 
 
 class ModelBehaviorError(ReelwrightError):
-    """The model replied with something that does not fit the schema, even after repair."""
+    """The model replied with something that does not fit the schema, even after repair.
+
+    `near_miss` holds the last reply that fit the schema but failed the caller's own
+    check, for callers that would rather keep it and let the critics flag it.
+    """
+
+    def __init__(self, message: str, near_miss: object = None) -> None:
+        super().__init__(message)
+        self.near_miss = near_miss
 
 
 class ModelUnavailable(ReelwrightError):

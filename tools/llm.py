@@ -184,9 +184,11 @@ class LLM:
         report = on_call or self.on_call
         convo = list(messages)
         errors: list[str] = []
+        near_miss: T | None = None
         for attempt in (1, 2):
             reply, record = self._ask(convo, schema, settings, attempt)
-            value, errors = _parse(reply, schema, check)
+            value, errors, miss = _parse(reply, schema, check)
+            near_miss = miss or near_miss
             record.error = "; ".join(errors) if errors else None
             report(record)
             if value is not None:
@@ -198,7 +200,8 @@ class LLM:
             ]
         raise ModelBehaviorError(
             f"{self.model} gave no valid {schema.__name__} after a repair retry: "
-            + "; ".join(errors)[:500]
+            + "; ".join(errors)[:500],
+            near_miss=near_miss,
         )
 
     def _ask(
@@ -260,15 +263,18 @@ def repair_prompt(errors: list[str]) -> str:
     )
 
 
-def _parse(reply: RawReply, schema: type[T], check: Validator | None) -> tuple[T | None, list[str]]:
+def _parse(
+    reply: RawReply, schema: type[T], check: Validator | None
+) -> tuple[T | None, list[str], T | None]:
+    """(value, problems, near miss): a near miss fits the schema but fails the check."""
     if reply.truncated:
-        return None, ["the reply was cut off at the token limit; write shorter, do not repeat"]
+        return None, ["the reply was cut off at the token limit; write shorter"], None
     try:
         value = schema.model_validate_json(_strip_fences(reply.text))
     except ValidationError as exc:
-        return None, [_describe(err) for err in exc.errors()[:12]]
+        return None, [_describe(err) for err in exc.errors()[:12]], None
     problems = check(value) if check else []
-    return (None, problems) if problems else (value, [])
+    return (None, problems, value) if problems else (value, [], None)
 
 
 def _describe(err: Any) -> str:

@@ -156,3 +156,14 @@ def test_json_schema_rejected_falls_back_to_tool_calling() -> None:
     )
     assert LLM(backend).complete(ASK, Mood).label == "x"
     assert "tools" in json.loads(seen[-1].content)
+
+
+def test_a_reply_that_only_fails_the_check_is_kept_as_a_near_miss() -> None:
+    fake = ScriptedModel([{"label": "calm", "valence": 0.1}, {"label": "calm", "valence": 0.2}])
+    with pytest.raises(ModelBehaviorError) as caught:
+        LLM(fake).complete(ASK, Mood, check=lambda m: ["must be Chinese"])
+    assert caught.value.near_miss == Mood(label="calm", valence=0.2)
+    fake = ScriptedModel(["not json", "still not json"])
+    with pytest.raises(ModelBehaviorError) as caught:
+        LLM(fake).complete(ASK, Mood)
+    assert caught.value.near_miss is None
