@@ -44,6 +44,10 @@ def make(
         Optional[Path],  # noqa: UP045
         typer.Option(help="IP-Adapter weights file (with image_encoder/ beside it)."),
     ] = None,
+    image_steps: Annotated[int, typer.Option(min=1, max=200, help="Diffusion steps.")] = 25,
+    image_max_pixels: Annotated[
+        int, typer.Option(min=4096, help="Generate at most this many pixels, then upscale.")
+    ] = 576 * 1024,
     review: Annotated[bool, typer.Option(help="Stop after bible, scripts and shots.")] = False,
 ) -> None:
     """Write and direct a series from a premise; prints the run folder last."""
@@ -72,6 +76,8 @@ def make(
             "image_model": str(image_model) if image_model else None,
             "video_model": str(video_model) if video_model else None,
             "ip_adapter": str(ip_adapter) if ip_adapter else None,
+            "image_steps": image_steps,
+            "image_max_pixels": image_max_pixels,
         }
     )
     pipeline.make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint

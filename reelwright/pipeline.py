@@ -60,7 +60,8 @@ def make_images(settings: RunSettings) -> Any:
 
         return DiffusersImageBackend(
             Path(settings.image_model),
-            max_area=576 * 1024,
+            steps=settings.image_steps,
+            max_area=settings.image_max_pixels,
             ip_adapter=Path(settings.ip_adapter) if settings.ip_adapter else None,
         )
     from reelwright.tools.storyboard import StoryboardBackend
@@ -153,8 +154,9 @@ def execute(
     events = run.events()
     limits = {
         "llm": services.llm.backend.concurrency,
-        "image": 2,
-        "video": 2,
+        # one diffusion pipeline is one model in memory, and not thread-safe
+        "image": 1 if settings.images == "diffusers" else 2,
+        "video": 1 if settings.video == "diffusers" else 2,
         "tts": 1,
         "ffmpeg": 1,
         "cpu": 2,

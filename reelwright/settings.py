@@ -28,6 +28,8 @@ class RunSettings(BaseModel):
     image_model: str | None = None
     video_model: str | None = None
     ip_adapter: str | None = None
+    image_steps: int = Field(default=25, ge=1, le=200)
+    image_max_pixels: int = Field(default=576 * 1024, ge=64 * 64)
     review: bool = False
     fps: int = 30
 

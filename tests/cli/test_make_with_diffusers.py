@@ -36,11 +36,31 @@ def test_make_with_local_diffusers_weights(tmp_path: Path) -> None:
     ip_weight = tiny.build_ip_adapter(sd.unet, tmp_path / "ip")  # type: ignore[attr-defined]
     script = write_script(tmp_path / "story.json", episodes=1)
     runs = tmp_path / "runs"
-    made = run_cli("make", "A fisherman and the storm", "--episodes", "1", "--episode-seconds",
-                   "45", "--aspect", "16:9", "--images", "diffusers", "--image-model",
-                   str(tmp_path / "sd"), "--ip-adapter", str(ip_weight),
-                   "--llm", f"fake:{script}", "--runs-dir", str(runs),
-                   env={"HF_HUB_OFFLINE": "1"})
+    made = run_cli(
+        "make",
+        "A fisherman and the storm",
+        "--episodes",
+        "1",
+        "--episode-seconds",
+        "45",
+        "--aspect",
+        "16:9",
+        "--images",
+        "diffusers",
+        "--image-model",
+        str(tmp_path / "sd"),
+        "--ip-adapter",
+        str(ip_weight),
+        "--image-steps",
+        "2",
+        "--image-max-pixels",
+        str(96 * 64),
+        "--llm",
+        f"fake:{script}",
+        "--runs-dir",
+        str(runs),
+        env={"HF_HUB_OFFLINE": "1"},
+    )
     assert made.returncode == 0, made.stderr[-3000:]
     run = Path(made.stdout.strip().splitlines()[-1])
     frames = sorted((run / "frames").glob("shot_*.png"))
