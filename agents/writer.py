@@ -11,7 +11,7 @@ import json
 from reelwright.scheduler import NodeContext
 
 from .checks_text import Names
-from .common import ask, bible_of, characters_brief, language_problems, language_rule
+from .common import ask, bible_of, characters_brief, has_cjk, language_problems, language_rule
 from .schemas import Bible, Issue, Outline, Scene
 
 
@@ -67,8 +67,6 @@ def write_outline(ctx: NodeContext) -> Outline:
                 problems.append(
                     f"scenes.{i}: unknown characters {unknown}; use {sorted(names.full)}"
                 )
-            if beat.location not in locations:
-                problems.append(f"scenes.{i}: location must be one of {locations}")
         if not outline.hook.strip() or not outline.cliffhanger.strip():
             problems.append("the hook and the cliffhanger must not be empty")
         texts = [outline.hook, outline.cliffhanger, *(b.beat for b in outline.scenes)]
@@ -97,7 +95,26 @@ def write_outline(ctx: NodeContext) -> Outline:
     for beat in outline.scenes:
         beat.target_valence = max(-1.0, min(1.0, beat.target_valence))
         beat.characters = list(dict.fromkeys(loose_name(names, n) or n for n in beat.characters))
+        beat.location = nearest_location(beat.location, locations)
     return outline
+
+
+def nearest_location(name: str, locations: list[str]) -> str:
+    """A beat's place as one of the bible's: 'the sea' is 'Sea'; a new place is the first.
+
+    Every shot of a location shares its look, so a scene may not invent a location.
+    """
+    if name in locations:
+        return name
+    words = set(name.lower().replace("'", " ").split())
+
+    def score(i_loc: tuple[int, str]) -> tuple[int, int, int]:
+        i, loc = i_loc
+        shared_words = len(words & set(loc.lower().replace("'", " ").split()))
+        shared_cjk = len({ch for ch in name if has_cjk(ch)} & set(loc))
+        return shared_words, shared_cjk, -i
+
+    return max(enumerate(locations), key=score)[1]
 
 
 def write_scene(ctx: NodeContext) -> Scene:

@@ -41,3 +41,12 @@ def test_numbers_outside_their_range_are_clamped() -> None:
 
 def test_scene_count_follows_episode_length() -> None:
     assert [scene_count(s) for s in (30, 90, 180, 300)] == [3, 3, 6, 6]
+
+
+def test_an_invented_place_becomes_the_nearest_bible_location() -> None:
+    from reelwright.agents.writer import nearest_location
+
+    assert nearest_location("The Sea", ["Sea", "Cave"]) == "Sea"
+    assert nearest_location("Dark cave entrance", ["Sea", "Cave"]) == "Cave"
+    assert nearest_location("Hospital", ["Sea", "Cave"]) == "Sea"
+    assert nearest_location("码头边", ["渔村小屋", "码头"]) == "码头"
