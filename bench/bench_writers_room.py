@@ -38,13 +38,14 @@ def premises(n: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--premises", type=int, default=5)
+    parser.add_argument("--skip", type=int, default=0, help="start after this many premises")
     parser.add_argument("--episodes", type=int, default=1)
     parser.add_argument("--llm", default="local")
     args = parser.parse_args()
     backend = pipeline.make_backend(args.llm, 0)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for premise in premises(args.premises):
+        for premise in premises(args.skip + args.premises)[args.skip :]:
             settings = RunSettings(
                 premise=premise,
                 episodes=args.episodes,
