@@ -14,7 +14,7 @@ from reelwright.scheduler import NodeContext
 from reelwright.tools.media import Figure, FrameRequest, SheetRequest
 
 from .common import bible_of
-from .schemas import Bible, Character, Scene, Shot, ShotList
+from .schemas import Bible, Character, Scene, Shot, ShotList, slugify
 
 PALETTE = [
     (220, 60, 60),
@@ -84,7 +84,7 @@ def character_sheet(ctx: NodeContext) -> dict[str, object]:
     """Front, side and back descriptions plus a rendered reference sheet."""
     bible = bible_of(ctx)
     slug = ctx.node_id.split(":", 1)[1]
-    character = next(c for c in bible.characters if _slug(c.name) == slug)
+    character = next(c for c in bible.characters if slugify(c.name) == slug)
     run_path: Path = ctx.services.run.path
     out = run_path / "frames" / "characters" / f"{slug}.png"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -104,12 +104,6 @@ def character_sheet(ctx: NodeContext) -> dict[str, object]:
         "path": str(out.relative_to(run_path)),
         "sha256": file_sha256(out),
     }
-
-
-def _slug(name: str) -> str:
-    from .schemas import slugify
-
-    return slugify(name)
 
 
 def plan_shot(ctx: NodeContext) -> ShotPlan:
@@ -234,7 +228,7 @@ def frame_request(ctx: NodeContext, plan: ShotPlan, duration: float, caption: st
     figures = []
     for c in plan.characters:
         figure = figure_for(bible, c.name, c.position)
-        sheet = run_path / "frames" / "characters" / f"{_slug(c.name)}.png"
+        sheet = run_path / "frames" / "characters" / f"{slugify(c.name)}.png"
         figures.append(
             figure.model_copy(update={"reference_image": sheet if sheet.exists() else None})
         )

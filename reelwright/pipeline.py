@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from reelwright.errors import UserError
-from reelwright.events import EventLog
 from reelwright.plan import Plan
 from reelwright.scheduler import Listener, Outcome, Scheduler
 from reelwright.settings import RunSettings, check_llm_spec
@@ -163,7 +162,7 @@ def execute(
     }
     scheduler = Scheduler(
         plan,
-        jobs_for(settings, services.llm.model),
+        jobs_for(settings),
         events,
         limits=limits,
         save=lambda p: p.save(run.plan_path),
@@ -195,7 +194,3 @@ def write_report(run: RunDir) -> Path | None:
     except ImportError:
         return None
     return write(run.path)
-
-
-def events_of(run: RunDir) -> EventLog:
-    return run.events()

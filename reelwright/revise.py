@@ -89,7 +89,7 @@ def apply(
     for change in proposal.changes:
         log = showrunner.logger_for(events.emit, change.node)
         showrunner.apply_edit(llm, plan, change, proposal.note, settings.lang, log)
-    salts = {kind: job.salt for kind, job in jobs_for(settings, llm.model).items()}
+    salts = {kind: job.salt for kind, job in jobs_for(settings).items()}
     rebaseline(plan, keep_writer_nodes(plan, set(proposal.targets)), salts)
     plan.g.graph["version"] = version + 1
     plan.save(run.plan_path)

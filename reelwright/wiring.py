@@ -19,7 +19,7 @@ from reelwright.settings import RunSettings
 CRITIQUE = "critique:series"
 
 
-def jobs_for(settings: RunSettings, model: str) -> dict[str, Job]:
+def jobs_for(settings: RunSettings) -> dict[str, Job]:
     """A job per node kind; the salt makes a node stale when its prompt or settings change."""
     # The model is not in the salt: resuming or revising with another --llm keeps done work.
     story = {

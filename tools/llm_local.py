@@ -8,7 +8,6 @@ into a cache folder and check the SHA-256 before loading.
 from __future__ import annotations
 
 import importlib.metadata as md
-import json
 import os
 import threading
 from pathlib import Path
@@ -136,7 +135,3 @@ class LocalLlamaBackend:
             truncated=choice.get("finish_reason") == "length",
             model=self.name,
         )
-
-
-def describe() -> str:
-    return json.dumps({"model": EMBEDDED_MODEL, "parts": len(_PARTS), "sha256": _SHA256})
