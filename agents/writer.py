@@ -10,7 +10,7 @@ import json
 
 from reelwright.scheduler import NodeContext
 
-from .checks_text import Names
+from .checks.text import Names
 from .common import ask, bible_of, characters_brief, has_cjk, language_problems, language_rule
 from .schemas import Bible, Issue, Outline, Scene
 

@@ -18,14 +18,18 @@ import argparse
 import csv
 import re
 import statistics
+import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # test support
+
+from support.fixtures_story import clean_story_en, clean_story_zh
+from support.planting import plant_defect
+
 from reelwright.agents.checks import CODE_KINDS, checks, run_checks
-from reelwright.agents.checks_text import Names, artifact_text, scenes_in_order
-from reelwright.agents.fixtures_story import clean_story_en, clean_story_zh
-from reelwright.agents.planting import plant_defect
+from reelwright.agents.checks.text import Names, artifact_text, scenes_in_order
 from reelwright.agents.schemas import DialogueLine, StoryView
 
 HANNA = Path(__file__).resolve().parents[2] / "shared" / "data" / "hanna" / "hanna_llm_stories.csv"

@@ -11,15 +11,19 @@ issues raised on the clean story, per episode. Dropped: quotes not in the script
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # test support
+
+from support.fixtures_story import clean_story_en, story_plan
+from support.planting import plant_defect
+
 from reelwright.agents import critics
 from reelwright.agents.checks import CODE_KINDS
-from reelwright.agents.fixtures_story import clean_story_en, story_plan
-from reelwright.agents.planting import plant_defect
 from reelwright.agents.schemas import StoryView
 from reelwright.events import EventLog
 from reelwright.pipeline import Services, make_backend

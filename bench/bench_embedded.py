@@ -20,7 +20,7 @@ from reelwright.scheduler import NodeContext
 from reelwright.settings import RunSettings
 from reelwright.store import new_run
 from reelwright.tools.llm import LLM, GenerationSettings
-from reelwright.tools.llm_local import LocalLlamaBackend
+from reelwright.tools.llm.local import LocalLlamaBackend
 
 
 def main() -> None:

@@ -13,13 +13,17 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # test support
+
+from support.sample_run import make_sample_run
+
 from reelwright.report import SECTIONS, write_report
-from reelwright.report_data import load_run
-from reelwright.report_sample import make_sample_run
+from reelwright.report.data import load_run
 
 
 def synthetic_run(root: Path, nodes: int, events: int) -> Path:
@@ -67,7 +71,7 @@ def main() -> None:
             build(data)
             print(f"  section {key:<11} {time.perf_counter() - start:.3f} s")
         try:
-            from reelwright.otel import export_otel
+            from reelwright.report.otel import export_otel
 
             start = time.perf_counter()
             otlp = export_otel(run)

@@ -21,12 +21,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from fake_story import scene, story_script  # noqa: E402
+from support.fake_llm import ScriptedModel  # noqa: E402
 
 from reelwright import pipeline, revise, revision  # noqa: E402
 from reelwright.events import read_events  # noqa: E402
 from reelwright.settings import RunSettings  # noqa: E402
 from reelwright.store import RunDir  # noqa: E402
-from reelwright.tools.llm_fake import ScriptedModel  # noqa: E402
 
 
 def fresh_calls(run: RunDir, after: int = 0) -> int:

@@ -203,7 +203,7 @@ def _report_outcome(run_dir: object, outcome: object) -> None:
 @runs_app.command("list")
 def runs_list(runs_dir: RunsDir = Path("runs")) -> None:
     """Every run: id, status, premise."""
-    from reelwright.inspect import list_lines
+    from reelwright.report.inspect import list_lines
 
     for line in list_lines(runs_dir):
         typer.echo(line)
@@ -212,7 +212,7 @@ def runs_list(runs_dir: RunsDir = Path("runs")) -> None:
 @runs_app.command("show")
 def runs_show(run: str, runs_dir: RunsDir = Path("runs")) -> None:
     """Per agent: nodes, model calls, tokens, time, failures."""
-    from reelwright.inspect import show_text
+    from reelwright.report.inspect import show_text
     from reelwright.store import resolve_run
 
     typer.echo(show_text(resolve_run(runs_dir, run)))
@@ -227,7 +227,7 @@ def runs_log(
     runs_dir: RunsDir = Path("runs"),
 ) -> None:
     """The run's events, filterable by agent and type."""
-    from reelwright.inspect import log_lines
+    from reelwright.report.inspect import log_lines
     from reelwright.store import resolve_run
 
     for line in log_lines(resolve_run(runs_dir, run), agent=agent, type=type, full=full):
@@ -264,8 +264,8 @@ def runs_view(
     runs_dir: RunsDir = Path("runs"),
 ) -> None:
     """Serve the run's report.html on 127.0.0.1."""
+    from reelwright.report.viewer import view
     from reelwright.store import resolve_run
-    from reelwright.viewer import view
 
     view(resolve_run(runs_dir, run).path, port=port, open_browser=open_browser)
 
@@ -277,7 +277,7 @@ def runs_otel(
     runs_dir: RunsDir = Path("runs"),
 ) -> None:
     """Export the run as OpenTelemetry spans (gen_ai.* conventions), as OTLP JSON."""
-    from reelwright.otel import export_otel
+    from reelwright.report.otel import export_otel
     from reelwright.store import resolve_run
 
     typer.echo(str(export_otel(resolve_run(runs_dir, run).path, out)))

@@ -34,16 +34,16 @@ def make_backend(spec: str, seed: int) -> ChatBackend:
     check_llm_spec(spec)
     kind, _, rest = spec.partition(":")
     if kind == "local":
-        from reelwright.tools.llm_local import LocalLlamaBackend
+        from reelwright.tools.llm.local import LocalLlamaBackend
 
         return LocalLlamaBackend(Path(rest) if rest else None, seed=seed)
     if kind == "openai":
-        from reelwright.tools.llm_openai import OpenAIBackend, check_reachable
+        from reelwright.tools.llm.openai_compat import OpenAIBackend, check_reachable
 
         backend = OpenAIBackend(rest)
         check_reachable(backend.base_url)
         return backend
-    from reelwright.tools.llm_fake import ScriptedModel
+    from support.fake_llm import ScriptedModel
 
     path = Path(rest)
     if not path.is_file():

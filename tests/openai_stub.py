@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from reelwright.tools.llm_fake import NODE_MARKER
+from support.fake_llm import NODE_MARKER
 
 
 class StubState:

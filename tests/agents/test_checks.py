@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from support.fixtures_story import clean_story_en, clean_story_zh
+from support.planting import plant_defect
 
 from reelwright.agents.checks import CODE_KINDS, artifact_text, run_checks
-from reelwright.agents.checks_sentiment import contradicts, expected_polarity
-from reelwright.agents.fixtures_story import clean_story_en, clean_story_zh
-from reelwright.agents.planting import plant_defect
+from reelwright.agents.checks.sentiment import contradicts, expected_polarity
 from reelwright.agents.schemas import DialogueLine, StoryView
 
 STORIES = {"en": clean_story_en, "zh": clean_story_zh}

@@ -6,10 +6,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from support.fake_llm import ScriptedModel
+from support.fixtures_story import clean_story_en, story_plan
+from support.planting import plant_defect
 
 from reelwright.agents import critics
-from reelwright.agents.fixtures_story import clean_story_en, story_plan
-from reelwright.agents.planting import plant_defect
 from reelwright.events import EventLog, read_events
 from reelwright.pipeline import Services
 from reelwright.plan import Plan
@@ -17,7 +18,6 @@ from reelwright.scheduler import NodeContext
 from reelwright.settings import RunSettings
 from reelwright.store import new_run
 from reelwright.tools.llm import LLM
-from reelwright.tools.llm_fake import ScriptedModel
 
 
 def context(

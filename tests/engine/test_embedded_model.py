@@ -24,7 +24,7 @@ class Title(BaseModel):
 
 
 def test_embedded_model_returns_a_valid_object() -> None:
-    from reelwright.tools.llm_local import LocalLlamaBackend, embedded_model_path
+    from reelwright.tools.llm.local import LocalLlamaBackend, embedded_model_path
 
     path = embedded_model_path()
     assert path.stat().st_size == 1_117_320_768

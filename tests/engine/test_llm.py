@@ -7,12 +7,12 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import BaseModel
+from support.fake_llm import ScriptedModel
 
 from reelwright.errors import ModelBehaviorError, ModelUnavailable, UnexpectedModelCall
 from reelwright.events import EventLog
 from reelwright.tools.llm import LLM, CallRecord, Message, ResponseCache
-from reelwright.tools.llm_fake import ScriptedModel
-from reelwright.tools.llm_openai import OpenAIBackend
+from reelwright.tools.llm.openai_compat import OpenAIBackend
 
 
 class Mood(BaseModel):

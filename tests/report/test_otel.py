@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.sample_run import make_sample_run
 
 from reelwright.errors import UserError
-from reelwright.report_sample import make_sample_run
 
 pytest.importorskip("opentelemetry.sdk", reason="the otel extra is not installed")
 pytest.importorskip("opentelemetry.exporter.otlp.json.file", reason="no OTLP JSON file exporter")
 
-from reelwright.otel import export_otel  # noqa: E402
+from reelwright.report.otel import export_otel  # noqa: E402
 
 
 def load_spans(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

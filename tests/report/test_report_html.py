@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from support.sample_run import HOSTILE, make_sample_run
 
 from reelwright.agents.cinematographer import ShotPlan
 from reelwright.agents.critics import CritiqueReport
@@ -20,8 +21,7 @@ from reelwright.agents.schemas import Bible, Outline, Scene, ShotList
 from reelwright.events import EVENT_TYPES
 from reelwright.plan import NODE_KINDS
 from reelwright.report import JS, write_report
-from reelwright.report_calls import diff_html
-from reelwright.report_sample import HOSTILE, make_sample_run
+from reelwright.report.calls import diff_html
 
 RAW = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 SCHEMAS = {

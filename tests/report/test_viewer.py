@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.sample_run import make_sample_run
 
-from reelwright.report_sample import make_sample_run
-from reelwright.viewer import serve
+from reelwright.report.viewer import serve
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_refuses_a_missing_run(tmp_path: Path) -> None:
 def test_view_serves_until_ctrl_c_then_closes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reelwright import viewer
+    from reelwright.report import viewer
 
     run = make_sample_run(tmp_path / "r", shots_per_scene=1)
     opened: list[str] = []

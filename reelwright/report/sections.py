@@ -6,9 +6,9 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from reelwright.report_calls import money, plural
-from reelwright.report_data import RunData, as_dict, as_list, natural_key, num, safe_rel, totals
-from reelwright.report_svg import STATUS_COLOURS, emotion_svg, esc, fmt_s
+from reelwright.report.calls import money, plural
+from reelwright.report.data import RunData, as_dict, as_list, natural_key, num, safe_rel, totals
+from reelwright.report.svg import STATUS_COLOURS, emotion_svg, esc, fmt_s
 
 _OUTPUTS = (
     "series.md",

@@ -13,8 +13,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 from PIL.Image import Resampling
 
-from .media import RGB
-from .storyboard_style import mix, oval
+from ..media import RGB
+from .style import mix, oval
 
 _SKY: dict[str, tuple[RGB, RGB]] = {
     "DAY": ((92, 152, 224), (200, 226, 246)),

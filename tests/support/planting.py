@@ -12,8 +12,8 @@ import random
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from .checks_text import Names, has_cjk, norm, same_item, scenes_in_order
-from .schemas import CharacterState, Feeling, Scene, StoryView
+from reelwright.agents.checks.text import Names, has_cjk, norm, same_item, scenes_in_order
+from reelwright.agents.schemas import CharacterState, Feeling, Scene, StoryView
 
 T = TypeVar("T")
 Plant = Callable[[StoryView, random.Random, int], str]

@@ -13,10 +13,10 @@ import re
 
 from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
 
-from .animatic import META_KEY, parse_move
-from .media import RGB, FrameRequest
-from .storyboard_figures import draw_label
-from .storyboard_style import INK, SAFE_RIGHT, font, wrap_text
+from ..animatic import META_KEY, parse_move
+from ..media import RGB, FrameRequest
+from .figures import draw_label
+from .style import INK, SAFE_RIGHT, font, wrap_text
 
 
 def _arrow(

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import get_args
 
-from .checks_ledger import (
+from ..schemas import CodeKind, Issue, StoryView
+from .ledger import (
     check_absent_actor,
     check_knowledge_order,
     check_prop_not_held,
@@ -19,15 +20,14 @@ from .checks_ledger import (
     check_time_backwards,
     check_unknown_name,
 )
-from .checks_sentiment import check_sentiment
-from .checks_story import (
+from .sentiment import check_sentiment
+from .story import (
     check_emotion_jump,
     check_hooks,
     check_near_duplicate,
     check_wrong_language,
 )
-from .checks_text import Names, artifact_text, episode_node, located
-from .schemas import CodeKind, Issue, StoryView
+from .text import Names, artifact_text, episode_node, located
 
 __all__ = ["CODE_KINDS", "Check", "artifact_text", "checks", "located", "run_checks"]
 

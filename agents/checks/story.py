@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from .checks_text import (
+from ..schemas import Feeling, Issue, StoryView
+from .text import (
     CJK_RE,
     Names,
     cjk_share,
@@ -21,7 +22,6 @@ from .checks_text import (
     same_item,
     scenes_in_order,
 )
-from .schemas import Feeling, Issue, StoryView
 
 _PLACEHOLDERS = frozenset(
     "tbd todo tba tbc na n a none null nil hook cliffhanger placeholder xxx x empty unknown "

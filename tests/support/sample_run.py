@@ -194,7 +194,7 @@ def make_sample_run(
     `hostile` plants markup in the premise, title, a line, an issue and a note;
     `fail_clip` fails the last clip (node_failed); `review_gate` logs a gate stop.
     """
-    from reelwright.agents.fixtures_story import clean_story_en
+    from support.fixtures_story import clean_story_en
 
     story = clean_story_en()
     bible = story.bible.model_dump(mode="json")

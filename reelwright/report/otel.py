@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reelwright.errors import UserError
-from reelwright.report_data import RunData, as_dict, as_list, load_run, num, parse_ts
+from reelwright.report.data import RunData, as_dict, as_list, load_run, num, parse_ts
 
 EXTRA_HINT = "OpenTelemetry export needs the otel extra: pip install -e '.[otel]'"
 

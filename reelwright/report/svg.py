@@ -10,7 +10,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from reelwright.report_data import RunData, Span, as_dict, as_list, natural_key, num
+from reelwright.report.data import RunData, Span, as_dict, as_list, natural_key, num
 
 AGENT_COLOURS = {
     "writer": "#4e79a7",

@@ -8,8 +8,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from reelwright.report_data import RunData, agent_table, as_dict, as_list, num
-from reelwright.report_svg import agent_colour, esc, fmt_s
+from reelwright.report.data import RunData, agent_table, as_dict, as_list, num
+from reelwright.report.svg import agent_colour, esc, fmt_s
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 

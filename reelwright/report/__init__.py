@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reelwright.jsonio import write_text_atomic
-from reelwright.report_calls import agents_section, calls_section, critique_section, tools_section
-from reelwright.report_data import RunData, load_run, spans
-from reelwright.report_sections import (
+from reelwright.report.calls import agents_section, calls_section, critique_section, tools_section
+from reelwright.report.data import RunData, load_run, spans
+from reelwright.report.sections import (
     emotion_section,
     files_section,
     overview,
@@ -25,7 +25,7 @@ from reelwright.report_sections import (
     revisions_section,
     storyboard_section,
 )
-from reelwright.report_svg import (
+from reelwright.report.svg import (
     STATUS_COLOURS,
     agent_colour,
     esc,

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 
-from .schemas import Bible, EpisodeView, Issue, Scene, StoryView
+from ..schemas import Bible, EpisodeView, Issue, Scene, StoryView
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PAREN_RE = re.compile(r"[(（\[].*?[)）\]]")

@@ -21,11 +21,11 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter
 from PIL.Image import Resampling
 
-from .media import Figure, FrameRequest, SheetRequest
-from .storyboard_figures import SKIN, Tag, draw_figure, draw_label, draw_overhead
-from .storyboard_marks import caption_box, draw_caption, layout_meta, move_overlay
-from .storyboard_set import Look, draw_exterior, draw_ground, draw_interior, vignette
-from .storyboard_style import INK, SAFE_RIGHT, font, oval, wrap_text
+from ..media import Figure, FrameRequest, SheetRequest
+from .figures import SKIN, Tag, draw_figure, draw_label, draw_overhead
+from .marks import caption_box, draw_caption, layout_meta, move_overlay
+from .set import Look, draw_exterior, draw_ground, draw_interior, vignette
+from .style import INK, SAFE_RIGHT, font, oval, wrap_text
 
 __all__ = [  # the public names, importable from here as before the split
     "INK",

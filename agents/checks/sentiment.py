@@ -14,8 +14,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .checks_text import Names, has_cjk, issue, scenes_in_order
-from .schemas import Issue, StoryView
+from ..schemas import Issue, StoryView
+from .text import Names, has_cjk, issue, scenes_in_order
 
 POSITIVE_LABELS = frozenset(
     "happy joyful joy tender loving love hopeful relieved grateful excited proud amused content "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PIL import ImageDraw
 
-from .media import RGB, Figure
-from .storyboard_style import INK, SAFE_RIGHT, font, mix, oval
+from ..media import RGB, Figure
+from .style import INK, SAFE_RIGHT, font, mix, oval
 
 SKIN: RGB = (238, 204, 174)
 # silhouette variant: shoulders and waist (head heights), body style, hair style

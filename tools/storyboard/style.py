@@ -11,8 +11,8 @@ from functools import lru_cache
 
 from PIL import ImageFont
 
-from .fonts import cjk_font_path
-from .media import RGB
+from ..fonts import cjk_font_path
+from ..media import RGB
 
 INK: RGB = (24, 24, 30)
 SAFE_RIGHT = 0.14  # vertical-video apps put their buttons on the right edge

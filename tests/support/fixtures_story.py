@@ -7,11 +7,11 @@ storm to pay his sick mother's debt, over two episodes, with consistent ledgers.
 
 from __future__ import annotations
 
+from reelwright.agents.schemas import StoryView
 from reelwright.plan import Plan
 
 from .fixtures_en import clean_story_en
 from .fixtures_zh import clean_story_zh
-from .schemas import StoryView
 
 __all__ = ["clean_story_en", "clean_story_zh", "story_plan"]
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from reelwright.agents.schemas import StoryView
+
 from .fixtures_build import beat, character, line, scene, state
-from .schemas import StoryView
 
 
 def clean_story_zh() -> StoryView:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from .checks_text import (
+from ..schemas import CharacterState, Issue, Scene, StoryView
+from .text import (
     CJK_RE,
     Names,
     episode_node,
@@ -18,7 +19,6 @@ from .checks_text import (
     scenes_in_order,
     sentence_around,
 )
-from .schemas import CharacterState, Issue, Scene, StoryView
 
 _OFFSCREEN = re.compile(
     r"\b(v\.?\s?o|o\.?\s?s|o\.?\s?c|voice|phone|radio|recording|intercom|off)\b"
