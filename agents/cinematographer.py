@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reelwright.jsonio import file_sha256
-from reelwright.scheduler import NodeContext
+from reelwright.context import AgentContext
+from reelwright.tools.jsonio import file_sha256
 from reelwright.tools.media import Figure, FrameRequest, SheetRequest
 
 from .common import bible_of
@@ -80,7 +80,7 @@ def series_look(bible: Bible) -> str:
     return "naturalistic palette, motivated practical light, 35mm and 85mm lenses"
 
 
-def character_sheet(ctx: NodeContext) -> dict[str, object]:
+def character_sheet(ctx: AgentContext) -> dict[str, object]:
     """Front, side and back descriptions plus a rendered reference sheet."""
     bible = bible_of(ctx)
     slug = ctx.node_id.split(":", 1)[1]
@@ -106,7 +106,7 @@ def character_sheet(ctx: NodeContext) -> dict[str, object]:
     }
 
 
-def plan_shot(ctx: NodeContext) -> ShotPlan:
+def plan_shot(ctx: AgentContext) -> ShotPlan:
     bible = bible_of(ctx)
     shot_id = ctx.node_id.split(":", 1)[1]
     ep, sc, n = (int(x) for x in shot_id.split("."))
@@ -220,7 +220,7 @@ def look_contradictions(bible: Bible, shot: Shot) -> list[str]:
     return problems
 
 
-def frame_request(ctx: NodeContext, plan: ShotPlan, duration: float, caption: str) -> FrameRequest:
+def frame_request(ctx: AgentContext, plan: ShotPlan, duration: float, caption: str) -> FrameRequest:
     bible = bible_of(ctx)
     settings = ctx.services.settings
     width, height = settings.size

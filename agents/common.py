@@ -9,13 +9,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from reelwright.context import AgentContext
 from reelwright.errors import ModelBehaviorError
-from reelwright.jsonio import file_sha256
 from reelwright.prompts import render
-from reelwright.scheduler import NodeContext
+from reelwright.tools.jsonio import file_sha256
 from reelwright.tools.llm import CallRecord, Message, Validator
 
-from .schemas import Bible, Lang
+from .schemas import Bible
 
 T = TypeVar("T", bound=BaseModel)
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -27,12 +27,12 @@ LANGUAGE_RULES = {
 }
 
 
-def language_rule(lang: Lang) -> str:
+def language_rule(lang: str) -> str:
     return LANGUAGE_RULES[lang]
 
 
 def ask(
-    ctx: NodeContext,
+    ctx: AgentContext,
     prompt: str,
     schema: type[T],
     *,
@@ -40,6 +40,7 @@ def ask(
     max_tokens: int | None = None,
     fresh_tries: int = 1,
     keep_near_miss: bool = False,
+    tag: str | None = None,
     **variables: Any,
 ) -> T:
     """Render a prompt file, call the run's model, log every attempt as an llm_call.
@@ -49,7 +50,6 @@ def ask(
     `keep_near_miss` then accepts the last reply that fit the schema but failed the
     check (an invented minor character, say), logged, for the critique loop to flag.
     """
-    variables.setdefault("node", ctx.node_id)
     system, user = render(prompt, **variables)
     messages = [Message(role="system", content=system), Message(role="user", content=user)]
 
@@ -59,13 +59,14 @@ def ask(
     llm = ctx.services.llm
     for attempt in range(fresh_tries):
         try:
-            return llm.complete(  # type: ignore[no-any-return]
+            return llm.complete(
                 messages,
                 schema,
                 check=check,
                 max_tokens=max_tokens,
                 on_call=log,
                 seed_offset=attempt,
+                tag=tag or ctx.node_id,
             )
         except ModelBehaviorError as exc:
             if attempt + 1 < fresh_tries:
@@ -84,7 +85,7 @@ def ask(
 
 
 def record_artifact(
-    ctx: NodeContext, tool: str, args: dict[str, Any], out: Path, started: float, **extra: Any
+    ctx: AgentContext, tool: str, args: dict[str, Any], out: Path, started: float, **extra: Any
 ) -> dict[str, Any]:
     """Log a tool call and return the node's payload: the file's path and content hash.
 
@@ -103,7 +104,7 @@ def record_artifact(
     return {"path": relative, "sha256": file_sha256(out), **extra}
 
 
-def bible_of(ctx: NodeContext) -> Bible:
+def bible_of(ctx: AgentContext) -> Bible:
     return Bible.model_validate(ctx.payload("series"))
 
 
@@ -123,7 +124,7 @@ def has_cjk(text: str) -> bool:
     return bool(CJK.search(text))
 
 
-def language_problems(texts: list[str], lang: Lang, what: str) -> list[str]:
+def language_problems(texts: list[str], lang: str, what: str) -> list[str]:
     """A Chinese run whose lines came back in English (small models do this) fails validation."""
     if lang != "zh":
         return []

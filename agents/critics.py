@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from reelwright.scheduler import NodeContext
+from reelwright.context import AgentContext
 
 from .checks import run_checks
 from .common import ask, bible_of, characters_brief
@@ -58,7 +58,7 @@ class CritiqueReport(BaseModel):
     dropped_ungrounded: int
 
 
-def story_view(ctx: NodeContext) -> StoryView:
+def story_view(ctx: AgentContext) -> StoryView:
     episodes = []
     for ep_id in ctx.ids("episode"):
         number = int(ep_id.split(":")[1])
@@ -73,9 +73,8 @@ def story_view(ctx: NodeContext) -> StoryView:
     return StoryView(lang=settings.lang, bible=bible_of(ctx), episodes=episodes)
 
 
-def critique(ctx: NodeContext) -> CritiqueReport:
+def critique(ctx: AgentContext) -> CritiqueReport:
     rounds_allowed = ctx.services.settings.critique_rounds
-    use_critics = ctx.services.model_critics
     rounds: list[RoundReport] = []
     previous: list[Issue] = []
     total_dropped = 0
@@ -83,9 +82,8 @@ def critique(ctx: NodeContext) -> CritiqueReport:
         story = story_view(ctx)
         issues = run_checks(story)
         dropped = 0
-        if use_critics:
-            critic_issues, dropped = model_critique(ctx, story)
-            issues += critic_issues
+        critic_issues, dropped = model_critique(ctx, story)
+        issues += critic_issues
         total_dropped += dropped
         report = round_report(round_no, issues, previous, dropped)
         rounds.append(report)
@@ -113,7 +111,7 @@ def critique(ctx: NodeContext) -> CritiqueReport:
     )
 
 
-def model_critique(ctx: NodeContext, story: StoryView) -> tuple[list[Issue], int]:
+def model_critique(ctx: AgentContext, story: StoryView) -> tuple[list[Issue], int]:
     """Both critics over each episode; issues that quote nothing real are dropped."""
     kept: list[Issue] = []
     dropped = 0

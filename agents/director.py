@@ -6,8 +6,8 @@ exactly once and in order, durations within 1.5 to 6 s, the scene's time budget.
 
 from __future__ import annotations
 
+from reelwright.context import AgentContext
 from reelwright.errors import ModelBehaviorError
-from reelwright.scheduler import NodeContext
 
 from .common import ask
 from .schemas import OnScreen, Outline, Scene, ScreenPosition, Shot, ShotList, ShotSize
@@ -22,7 +22,7 @@ def speech_seconds(text: str, lang: str) -> float:
     return max(1.0, len(text.strip()) / rate)
 
 
-def plan_shots(ctx: NodeContext) -> ShotList:
+def plan_shots(ctx: AgentContext) -> ShotList:
     s = ctx.services.settings
     ep, sc = (int(x) for x in ctx.node_id.split(":")[1].split("."))
     outline = Outline.model_validate(ctx.payload(f"episode:{ep}"))

@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reelwright.jsonio import file_sha256
-from reelwright.scheduler import NodeContext
+from reelwright.context import AgentContext
 from reelwright.tools.fonts import cjk_font_path
+from reelwright.tools.jsonio import file_sha256
 from reelwright.tools.render import AudioPlacement, CutShot, render_episode
 from reelwright.tools.subtitles import Cue, write_srt
 from reelwright.tools.timeline import TimelineLine, TimelineMarker, TimelineShot, write_timeline
@@ -22,7 +22,7 @@ from .schemas import Scene
 from .timing import line_starts
 
 
-def voice_line(ctx: NodeContext) -> dict[str, Any]:
+def voice_line(ctx: AgentContext) -> dict[str, Any]:
     """One dialogue line, in the voice the bible gives its speaker for the whole series."""
     bible = bible_of(ctx)
     line_id = ctx.node_id.split(":", 1)[1]
@@ -53,7 +53,7 @@ class PacingIssue(BaseModel):
     detail: str
 
 
-def cut_episode(ctx: NodeContext) -> dict[str, Any]:
+def cut_episode(ctx: AgentContext) -> dict[str, Any]:
     ep = int(ctx.node_id.split(":")[1])
     settings = ctx.services.settings
     run_path: Path = ctx.services.run.path

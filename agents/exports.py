@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 
 from reelwright.events import EventLog
-from reelwright.jsonio import write_text_atomic
 from reelwright.plan import Plan
 from reelwright.settings import RunSettings
 from reelwright.store import RunDir
+from reelwright.tools.jsonio import write_text_atomic
 from reelwright.tools.screenplay import Script, ScriptLine, ScriptScene, to_fountain, write_all
 from reelwright.tools.tts import cast_voice
 

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from reelwright.scheduler import NodeContext
+from reelwright.context import AgentContext
 from reelwright.tools.frame_check import render_checked
 from reelwright.tools.media import ClipRequest
 
@@ -15,27 +15,27 @@ from .common import record_artifact
 from .timing import timed_duration
 
 
-def shot_of(ctx: NodeContext) -> ShotPlan:
+def shot_of(ctx: AgentContext) -> ShotPlan:
     shot_id = ctx.node_id.split(":", 1)[1]
     return ShotPlan.model_validate(ctx.payload(f"shot:{shot_id}"))
 
 
-def line_seconds(ctx: NodeContext, plan: ShotPlan) -> list[float]:
+def line_seconds(ctx: AgentContext, plan: ShotPlan) -> list[float]:
     return [float(ctx.payload(f"line:{lid}")["seconds"]) for lid in plan.line_ids]
 
 
-def caption_for(ctx: NodeContext, plan: ShotPlan) -> str:
+def caption_for(ctx: AgentContext, plan: ShotPlan) -> str:
     lines = [ctx.payload(f"line:{lid}") for lid in plan.line_ids]
     return "\n".join(f"{line['speaker']}: {line['text']}" for line in lines)
 
 
-def _out(ctx: NodeContext, folder: str, plan: ShotPlan, suffix: str) -> Path:
+def _out(ctx: AgentContext, folder: str, plan: ShotPlan, suffix: str) -> Path:
     out = ctx.services.run.path / folder / f"shot_{plan.id.replace('.', '_')}{suffix}"
     out.parent.mkdir(parents=True, exist_ok=True)
-    return out  # type: ignore[no-any-return]
+    return out
 
 
-def render_frame(ctx: NodeContext) -> dict[str, Any]:
+def render_frame(ctx: AgentContext) -> dict[str, Any]:
     started = time.monotonic()
     plan = shot_of(ctx)
     duration = timed_duration(plan.duration, line_seconds(ctx, plan))
@@ -66,18 +66,18 @@ def render_frame(ctx: NodeContext) -> dict[str, Any]:
     )
 
 
-def plate_for(ctx: NodeContext, plan: ShotPlan, duration: float) -> Path:
+def plate_for(ctx: AgentContext, plan: ShotPlan, duration: float) -> Path:
     """The picture the clip moves over: the storyboard panel without its dialogue, since
     the editor burns the line in as a subtitle (it would show twice)."""
     frame = ctx.payload(f"frame:{plan.id}")
     if ctx.services.images.name != "storyboard":
-        return ctx.services.run.path / frame["path"]  # type: ignore[no-any-return]
+        return ctx.services.run.path / frame["path"]
     out = _out(ctx, "frames/plates", plan, ".png")
     render_checked(ctx.services.images, frame_request(ctx, plan, duration, caption=""), out)
     return out
 
 
-def render_clip(ctx: NodeContext) -> dict[str, Any]:
+def render_clip(ctx: AgentContext) -> dict[str, Any]:
     started = time.monotonic()
     plan = shot_of(ctx)
     settings = ctx.services.settings

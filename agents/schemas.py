@@ -6,10 +6,13 @@ model inside the JSON schema, so they are written as instructions.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from reelwright.ids import slugify
+
+__all__ = ["slugify"]
 
 Lang = Literal["en", "zh"]
 TimeOfDay = Literal["DAY", "NIGHT", "DAWN", "DUSK"]
@@ -18,12 +21,6 @@ Angle = Literal["eye level", "high", "low", "overhead", "dutch"]
 Move = Literal["static", "push in", "pull out", "pan", "tilt", "handheld"]
 Transition = Literal["cut", "dissolve", "fade"]
 ScreenPosition = Literal["left", "center", "right"]
-
-
-def slugify(name: str) -> str:
-    """A readable id fragment; keeps CJK characters, drops punctuation."""
-    slug = re.sub(r"[^\w]+", "-", name.strip().lower(), flags=re.UNICODE).strip("-_")
-    return slug or "x"
 
 
 # --- the series bible -------------------------------------------------------

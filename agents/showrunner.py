@@ -12,12 +12,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from reelwright import ids
 from reelwright.plan import Plan
 from reelwright.prompts import render
-from reelwright.tools.llm import LLM, CallRecord, Message
+from reelwright.tools.llm import LLM, Message
 
 from .common import language_rule
-from .schemas import Bible, Character, Outline, Scene, Shot, ShotList, slugify
+from .schemas import Bible, Character, Outline, Scene, Shot, ShotList
 
 EDITABLE = ("series", "character", "episode", "scene", "shot")
 
@@ -55,7 +56,7 @@ def catalog(plan: Plan) -> str:
 
 def map_note(llm: LLM, plan: Plan, note: str, log: Any) -> list[Change]:
     """Ask which nodes the note touches; ids not in the plan are rejected and asked again."""
-    system, user = render("showrunner_map", node="showrunner", note=note, catalog=catalog(plan))
+    system, user = render("showrunner_map", note=note, catalog=catalog(plan))
 
     def check(proposal: ChangePlan) -> list[str]:
         return [
@@ -69,6 +70,7 @@ def map_note(llm: LLM, plan: Plan, note: str, log: Any) -> list[Change]:
         ChangePlan,
         check=check,
         on_call=log,
+        tag="showrunner",
     )
     seen: dict[str, Change] = {}
     for change in result.changes:
@@ -80,49 +82,48 @@ def edit_target(plan: Plan, node_id: str) -> tuple[str, type[BaseModel], Any]:
     """Which node's payload an edit rewrites, its schema, and the current artifact."""
     kind = plan.node(node_id)["kind"]
     if kind == "shot":
-        key = node_id.split(":")[1]
-        scene_key, n = key.rsplit(".", 1)
-        shots = plan.payload(f"shotlist:{scene_key}")["shots"]
-        return f"shotlist:{scene_key}", Shot, shots[int(n) - 1]
+        ref = ids.parse(node_id)
+        shotlist = ids.shotlist(ref.episode, ref.scene)
+        return shotlist, Shot, plan.payload(shotlist)["shots"][ref.index - 1]
     if kind == "character":
-        bible = plan.payload("series")
-        slug = node_id.split(":", 1)[1]
-        entry = next(c for c in bible["characters"] if slugify(c["name"]) == slug)
-        return "series", Character, entry
+        bible = plan.payload(ids.SERIES)
+        entry = next(c for c in bible["characters"] if ids.character(c["name"]) == node_id)
+        return ids.SERIES, Character, entry
     schemas: dict[str, type[BaseModel]] = {"series": Bible, "episode": Outline, "scene": Scene}
     schema = schemas[kind]
     return node_id, schema, plan.payload(node_id)
 
 
-def apply_edit(llm: LLM, plan: Plan, change: Change, note: str, lang: str, log: Any) -> str:
+def apply_edit(
+    llm: LLM, plan: Plan, node_id: str, instruction: str, note: str, lang: str, log: Any
+) -> str:
     """Rewrite one artifact following the note; returns the node whose payload changed."""
-    target, schema, current = edit_target(plan, change.node)
+    target, schema, current = edit_target(plan, node_id)
     system, user = render(
         "showrunner_edit",
-        node=change.node,
         note=note,
-        instruction=change.instruction,
+        instruction=instruction,
         artifact=json.dumps(current, ensure_ascii=False),
-        language_rule=language_rule(lang),  # type: ignore[arg-type]
+        language_rule=language_rule(lang),
     )
     revised = llm.complete(
         [Message(role="system", content=system), Message(role="user", content=user)],
         schema,
         on_call=log,
+        tag=node_id,
     )
     new = revised.model_dump(mode="json")
-    kind = plan.node(change.node)["kind"]
+    kind = plan.node(node_id)["kind"]
     if kind == "shot":
         shots = ShotList.model_validate(plan.payload(target))
-        n = int(change.node.rsplit(".", 1)[1])
+        n = ids.parse(node_id).index
         old_lines = shots.shots[n - 1].lines
         shots.shots[n - 1] = Shot.model_validate({**new, "lines": old_lines})
         payload: Any = shots.model_dump(mode="json")
     elif kind == "character":
         bible = Bible.model_validate(plan.payload("series"))
-        slug = change.node.split(":", 1)[1]
         bible.characters = [
-            Character.model_validate(new) if slugify(c.name) == slug else c
+            Character.model_validate(new) if ids.character(c.name) == node_id else c
             for c in bible.characters
         ]
         payload = bible.model_dump(mode="json")
@@ -132,16 +133,3 @@ def apply_edit(llm: LLM, plan: Plan, change: Change, note: str, lang: str, log: 
     node["payload"] = payload
     node["version"] += 1
     return target
-
-
-def logger_for(emit: Any, node: str) -> Any:
-    def log(record: CallRecord) -> None:
-        emit(
-            "llm_call",
-            agent="showrunner",
-            node=node,
-            prompt="showrunner",
-            **record.model_dump(mode="json"),
-        )
-
-    return log

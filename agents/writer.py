@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from reelwright.scheduler import NodeContext
+from reelwright.context import AgentContext
 
 from .checks.text import Names
 from .common import ask, bible_of, characters_brief, has_cjk, language_problems, language_rule
@@ -20,7 +20,7 @@ def scene_count(episode_seconds: float) -> int:
     return max(3, min(6, round(episode_seconds / 30)))
 
 
-def write_bible(ctx: NodeContext) -> Bible:
+def write_bible(ctx: AgentContext) -> Bible:
     s = ctx.services.settings
 
     def check(bible: Bible) -> list[str]:
@@ -41,7 +41,7 @@ def write_bible(ctx: NodeContext) -> Bible:
     )
 
 
-def write_outline(ctx: NodeContext) -> Outline:
+def write_outline(ctx: AgentContext) -> Outline:
     s = ctx.services.settings
     bible = bible_of(ctx)
     number = int(ctx.node_id.split(":")[1])
@@ -117,7 +117,7 @@ def nearest_location(name: str, locations: list[str]) -> str:
     return max(enumerate(locations), key=score)[1]
 
 
-def write_scene(ctx: NodeContext) -> Scene:
+def write_scene(ctx: AgentContext) -> Scene:
     s = ctx.services.settings
     bible = bible_of(ctx)
     ep, sc = (int(x) for x in ctx.node_id.split(":")[1].split("."))
@@ -223,7 +223,7 @@ def scene_problems(
     if len(scene.lines) < min_lines:
         problems.append(f"write at least {min_lines} dialogue lines, not {len(scene.lines)}")
     texts = [line.text for line in scene.lines]
-    return problems + language_problems(texts, lang, "dialogue")  # type: ignore[arg-type]
+    return problems + language_problems(texts, lang, "dialogue")
 
 
 def clamp_scene(scene: Scene) -> Scene:
@@ -236,7 +236,7 @@ def clamp_scene(scene: Scene) -> Scene:
     return scene
 
 
-def revise_scene(ctx: NodeContext, scene_id: str, issues: list[Issue]) -> Scene:
+def revise_scene(ctx: AgentContext, scene_id: str, issues: list[Issue]) -> Scene:
     """The owning agent rewrites one scene with the critics' issues in its prompt."""
     s = ctx.services.settings
     bible = bible_of(ctx)
@@ -249,7 +249,7 @@ def revise_scene(ctx: NodeContext, scene_id: str, issues: list[Issue]) -> Scene:
         Scene,
         check=lambda new: scene_problems(new, bible, cast, s.lang),
         max_tokens=1300,
-        node=scene_id,
+        tag=scene_id,
         characters=characters_brief(bible),
         scene=json.dumps(scene.model_dump(), ensure_ascii=False),
         issues=notes,

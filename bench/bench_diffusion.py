@@ -81,8 +81,8 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     tiny = _tiny_builders()
-    from reelwright.tools.diffusion_image import DiffusersImageBackend
-    from reelwright.tools.diffusion_video import DiffusersVideoBackend
+    from reelwright.tools.diffusion.image import DiffusersImageBackend
+    from reelwright.tools.diffusion.video import DiffusersVideoBackend
     from reelwright.tools.media import ClipRequest
 
     rows = []

@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from fake_story import scene, story_script  # noqa: E402
 from support.fake_llm import ScriptedModel  # noqa: E402
 
-from reelwright import pipeline, revise, revision  # noqa: E402
+from reelwright import pipeline, revise, versions  # noqa: E402
 from reelwright.events import read_events  # noqa: E402
+from reelwright.recipe import DRAMA  # noqa: E402
 from reelwright.settings import RunSettings  # noqa: E402
 from reelwright.store import RunDir  # noqa: E402
 
@@ -54,11 +55,11 @@ def measure(
 ) -> tuple[int, float]:
     seq = last_seq(run)
     started = time.monotonic()
-    proposal = revise.propose(run, settings, note, nodes, backend=scripted(replies))
-    outcome = revise.apply(run, settings, proposal)
+    proposal = revise.propose(run, settings, note, nodes, DRAMA, backend=scripted(replies))
+    outcome = revise.apply(run, settings, proposal, DRAMA)
     assert outcome is not None and outcome.ok, outcome
     calls = fresh_calls(run, seq)
-    revision.undo(run, run.events())
+    versions.undo(run, run.events())
     return calls, time.monotonic() - started
 
 
@@ -74,9 +75,9 @@ def main() -> None:
             episode_seconds=45,
             llm="fake:bench",
         )
-        run = pipeline.start(settings, Path(tmp))
+        run = pipeline.start(settings, Path(tmp), DRAMA)
         started = time.monotonic()
-        outcome = pipeline.execute(run, settings, backend=scripted(script["replies"]))
+        outcome = pipeline.execute(run, settings, DRAMA, backend=scripted(script["replies"]))
         assert outcome.ok, outcome
         full = fresh_calls(run)
         print(

@@ -56,6 +56,7 @@ def run(nodes: int, save: bool) -> tuple[int, float]:
             EventLog(Path(tmp) / "events.jsonl", "bench"),
             limits={"cpu": 4},
             save=(lambda p: p.save(path)) if save else None,
+            services=None,
         )
         started = time.perf_counter()
         outcome = sched.run()

@@ -17,7 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from reelwright import pipeline
+from reelwright import backends, pipeline
+from reelwright.recipe import DRAMA
 from reelwright.settings import RunSettings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "hanna"
@@ -42,7 +43,7 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=1)
     parser.add_argument("--llm", default="local")
     args = parser.parse_args()
-    backend = pipeline.make_backend(args.llm, 0)
+    backend = backends.make_backend(args.llm, 0)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for premise in premises(args.skip + args.premises)[args.skip :]:
@@ -53,11 +54,11 @@ def main() -> None:
                 llm=args.llm,
                 review=True,
             )
-            run = pipeline.start(settings, Path(tmp))
+            run = pipeline.start(settings, Path(tmp), DRAMA)
             started = time.monotonic()
             gate = None
             for _ in range(3):
-                outcome = pipeline.execute(run, settings, backend=backend)
+                outcome = pipeline.execute(run, settings, DRAMA, backend=backend)
                 gate = outcome.gate
                 if gate in (None, "scripts") or outcome.failed:
                     break

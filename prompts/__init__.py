@@ -10,7 +10,7 @@ import string
 from functools import lru_cache
 from importlib import resources
 
-from reelwright.jsonio import stable_hash
+from reelwright.tools.jsonio import stable_hash
 
 
 class PromptError(KeyError):

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from pydantic import ValidationError
 
-from reelwright.errors import ReelwrightError, UserError
+from reelwright.errors import REPORTED, UserError
 from reelwright.settings import RunSettings, check_llm_spec, check_premise, detect_lang
 
 app = typer.Typer(
@@ -80,8 +80,11 @@ def make(
             "image_max_pixels": image_max_pixels,
         }
     )
-    pipeline.make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint
-    run = pipeline.start(settings, runs_dir)
+    from reelwright.backends import make_backend
+    from reelwright.recipe import DRAMA
+
+    make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint
+    run = pipeline.start(settings, runs_dir, DRAMA)
     _execute(run, settings)
 
 
@@ -122,11 +125,11 @@ def revise(
 @app.command()
 def undo(run: str, runs_dir: RunsDir = Path("runs")) -> None:
     """Restore the run exactly as it was before its last revision."""
-    from reelwright import pipeline, revision
+    from reelwright import pipeline, versions
     from reelwright.store import resolve_run
 
     run_dir = resolve_run(runs_dir, run)
-    number = revision.undo(run_dir, run_dir.events())
+    number = versions.undo(run_dir, run_dir.events())
     pipeline.write_report(run_dir)
     typer.echo(f"restored version {number} of {run_dir.id}")
 
@@ -149,7 +152,9 @@ def _revise(
     from reelwright.store import RunDir
 
     assert isinstance(run_dir, RunDir)
-    proposal = revise_flow.propose(run_dir, settings, note, nodes)
+    from reelwright.recipe import DRAMA
+
+    proposal = revise_flow.propose(run_dir, settings, note, nodes, DRAMA)
     for line in proposal.preview.lines():
         typer.echo(line, err=True)
 
@@ -157,7 +162,9 @@ def _revise(
         return yes or typer.confirm("apply this revision?", default=False, err=True)
 
     with RunProgress() as progress:
-        outcome = revise_flow.apply(run_dir, settings, proposal, listener=progress, confirm=confirm)
+        outcome = revise_flow.apply(
+            run_dir, settings, proposal, DRAMA, listener=progress, confirm=confirm
+        )
     if outcome is None:
         typer.echo("nothing changed", err=True)
         raise typer.Exit(1)
@@ -167,11 +174,12 @@ def _revise(
 def _execute(run_dir: object, settings: RunSettings) -> None:
     from reelwright import pipeline
     from reelwright.progress import RunProgress
+    from reelwright.recipe import DRAMA
     from reelwright.store import RunDir
 
     assert isinstance(run_dir, RunDir)
     with RunProgress() as progress:
-        outcome = pipeline.execute(run_dir, settings, listener=progress)
+        outcome = pipeline.execute(run_dir, settings, DRAMA, listener=progress)
     _report_outcome(run_dir, outcome)
 
 
@@ -243,8 +251,8 @@ def runs_diff(
 ) -> None:
     """What changed between two versions (default: the last revision)."""
     from reelwright.diff import diff_plans
-    from reelwright.revision import plan_at, version_numbers
     from reelwright.store import resolve_run
+    from reelwright.versions import plan_at, version_numbers
 
     run_dir = resolve_run(runs_dir, run)
     if v1 is None:
@@ -288,7 +296,7 @@ def main() -> None:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
-    except ReelwrightError as exc:
+    except REPORTED as exc:
         typer.echo(f"reelwright: {exc}", err=True)
         sys.exit(2)
     except ValidationError as exc:

@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
+from reelwright.tools.errors import ModelBehaviorError, ModelUnavailable, ToolError
+
+__all__ = ["ModelBehaviorError", "ModelUnavailable", "ReelwrightError", "ToolError", "UserError"]
+
 
 class ReelwrightError(Exception):
-    """Base class: anything the CLI reports without a traceback."""
+    """Base class of the engine's own errors: reported without a traceback."""
 
 
 class UserError(ReelwrightError):
     """Bad input: a premise, a flag, a run id."""
 
 
-class ModelBehaviorError(ReelwrightError):
-    """The model replied with something that does not fit the schema, even after repair.
-
-    `near_miss` holds the last reply that fit the schema but failed the caller's own
-    check, for callers that would rather keep it and let the critics flag it.
-    """
-
-    def __init__(self, message: str, near_miss: object = None) -> None:
-        super().__init__(message)
-        self.near_miss = near_miss
-
-
-class ModelUnavailable(ReelwrightError):
-    """The model could not be reached or loaded: dead endpoint, missing weights."""
-
-
-class UnexpectedModelCall(ReelwrightError):
-    """The scripted fake got a call nobody scripted."""
-
-
-class BudgetExceeded(ReelwrightError):
-    """The run spent its model-call budget."""
+# Everything the CLI reports as one line, with no traceback.
+REPORTED = (ReelwrightError, ToolError)

@@ -13,23 +13,9 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from reelwright.jsonio import stable_hash, write_json_atomic
+from reelwright.tools.jsonio import stable_hash, write_json_atomic
 
 Status = Literal["pending", "ready", "running", "done", "stale", "failed", "review"]
-NODE_KINDS = (
-    "series",
-    "character",
-    "location",
-    "episode",
-    "scene",
-    "critique",
-    "shotlist",
-    "shot",
-    "frame",
-    "clip",
-    "line",
-    "cut",
-)
 _NODE_DEFAULTS: dict[str, Any] = {
     "status": "pending",
     "version": 0,
@@ -49,8 +35,10 @@ class PlanError(ValueError):
 class Plan:
     """A DiGraph of artifact nodes with build-system semantics."""
 
-    def __init__(self, graph: nx.DiGraph | None = None) -> None:
+    def __init__(self, graph: nx.DiGraph | None = None, kinds: Iterable[str] | None = None) -> None:
         self.g: nx.DiGraph = graph if graph is not None else nx.DiGraph()
+        # the node kinds a recipe allows; None accepts any kind
+        self.kinds: frozenset[str] | None = frozenset(kinds) if kinds is not None else None
 
     # --- building -----------------------------------------------------------
 
@@ -58,7 +46,7 @@ class Plan:
         self, node_id: str, kind: str, owner: str, inputs: Iterable[str] = (), **fields: Any
     ) -> dict[str, Any]:
         """Add a node (or refresh the kind/owner of an existing one) and its input edges."""
-        if kind not in NODE_KINDS:
+        if self.kinds is not None and kind not in self.kinds:
             raise PlanError(f"unknown node kind {kind!r}")
         if node_id in self.g:
             data = self.g.nodes[node_id]
@@ -93,7 +81,7 @@ class Plan:
     def node(self, node_id: str) -> dict[str, Any]:
         if node_id not in self.g:
             raise PlanError(f"no node {node_id!r}")
-        return self.g.nodes[node_id]  # type: ignore[no-any-return]
+        return self.g.nodes[node_id]
 
     def payload(self, node_id: str) -> Any:
         return self.node(node_id)["payload"]
@@ -189,7 +177,7 @@ class Plan:
     # --- persistence --------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
-        return nx.node_link_data(self.g, edges="edges")  # type: ignore[no-any-return]
+        return nx.node_link_data(self.g, edges="edges")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:

@@ -11,22 +11,28 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from reelwright.events import EventLog, now_iso
 from reelwright.plan import Plan
 
+S = TypeVar("S")
+
 
 @dataclass
-class NodeContext:
-    """What a job sees: its node, a locked view of the plan, and the run's services."""
+class NodeContext(Generic[S]):
+    """What a job sees: its node, a locked view of the plan, and the run's services.
+
+    The scheduler does not know what the services are; the recipe's agents see them
+    typed (see reelwright/context.py).
+    """
 
     node_id: str
     plan: Plan
     lock: threading.RLock
     events: EventLog
     agent: str
-    services: Any = None
+    services: S
 
     def payload(self, node_id: str) -> Any:
         with self.lock:
@@ -58,7 +64,7 @@ class NodeContext:
 class Job:
     """How to make one kind of node."""
 
-    run: Callable[[NodeContext], Any]
+    run: Callable[[NodeContext[Any]], Any]
     resource: str = "cpu"
     expand: Callable[[Plan, str], None] | None = None
     salt: Any = None
@@ -81,7 +87,7 @@ Gate = Callable[[Plan], str | None]
 Listener = Callable[[str, str, Plan], None]
 
 
-class Scheduler:
+class Scheduler(Generic[S]):
     def __init__(
         self,
         plan: Plan,
@@ -90,7 +96,7 @@ class Scheduler:
         *,
         limits: dict[str, int] | None = None,
         save: Callable[[Plan], None] | None = None,
-        services: Any = None,
+        services: S,
         gate: Gate | None = None,
         listener: Listener | None = None,
     ) -> None:
@@ -166,7 +172,9 @@ class Scheduler:
                     agent = node["owner"]
                 self.events.emit("node_started", agent=agent, node=node_id, kind=node["kind"])
                 self.listener(node_id, "running", self.plan)
-                ctx = NodeContext(node_id, self.plan, self.lock, self.events, agent, self.services)
+                ctx: NodeContext[S] = NodeContext(
+                    node_id, self.plan, self.lock, self.events, agent, self.services
+                )
                 future = pool.submit(job.run, ctx)
                 running[future] = (node_id, job.resource, time.monotonic())
                 submitted = True

@@ -63,11 +63,11 @@ def detect_lang(text: str) -> Literal["en", "zh"]:
 
 
 def check_llm_spec(spec: str) -> str:
-    """local, local:/path/model.gguf, openai:MODEL or fake:/path/script.json."""
+    """local, local:/path/model.gguf or openai:MODEL."""
     kind, _, rest = spec.partition(":")
     if kind == "local" and (not rest or Path(rest).suffix == ".gguf"):
         return spec
-    if kind in ("openai", "fake") and rest:
+    if kind == "openai" and rest:
         return spec
     raise UserError(
         f"unknown --llm {spec!r}: use local, local:/path/model.gguf or openai:MODEL "

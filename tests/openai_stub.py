@@ -4,35 +4,41 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from support.fake_llm import NODE_MARKER
+from reelwright.tools.llm.openai_compat import NODE_HEADER
 
 
 class StubState:
-    def __init__(self, replies: dict[str, list[Any]]) -> None:
+    def __init__(
+        self, replies: dict[str, list[Any]], delay_s: float = 0.0, replay: bool = False
+    ) -> None:
         self.replies = {k: deque(v) for k, v in replies.items()}
+        self.delay_s = delay_s
+        # replay: a key whose queue ran dry answers its last reply again, as a real
+        # model would; a killed client's request was answered but never saved.
+        self.replay = replay
+        self.last: dict[str, Any] = {}
         self.requests: list[dict[str, Any]] = []
         self.auth_headers: list[str] = []
         self.lock = threading.Lock()
 
-    def reply_for(self, body: dict[str, Any]) -> Any:
+    def reply_for(self, body: dict[str, Any], node: str | None) -> Any:
+        """The next scripted reply for the request's schema and node (from its header)."""
         fmt = body.get("response_format") or {}
         schema = fmt.get("json_schema", {}).get("name") or ""
-        node = None
-        for message in body.get("messages", []):
-            content = message.get("content") or ""
-            if NODE_MARKER in content:
-                start = content.index(NODE_MARKER) + len(NODE_MARKER)
-                node = content[start : content.index("]", start)]
         with self.lock:
             for key in (f"{schema}@{node}", schema):
                 if self.replies.get(key):
-                    return self.replies[key].popleft()
+                    self.last[key] = self.replies[key].popleft()
+                    return self.last[key]
+                if self.replay and key in self.last:
+                    return self.last[key]
         raise KeyError(f"no scripted reply for {schema}@{node}")
 
 
@@ -57,8 +63,11 @@ def _handler(state: StubState) -> type[BaseHTTPRequestHandler]:
             state.auth_headers.append(self.headers.get("Authorization", ""))
             with state.lock:
                 state.requests.append(body)
+            if state.delay_s:
+                time.sleep(state.delay_s)
             try:
-                content = json.dumps(state.reply_for(body), ensure_ascii=False)
+                reply = state.reply_for(body, self.headers.get(NODE_HEADER))
+                content = json.dumps(reply, ensure_ascii=False)
             except KeyError as exc:
                 self._send(400, {"error": {"message": str(exc)}})
                 return
@@ -84,8 +93,10 @@ def _handler(state: StubState) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def openai_stub(replies: dict[str, list[Any]]) -> Iterator[tuple[str, StubState]]:
-    state = StubState(replies)
+def openai_stub(
+    replies: dict[str, list[Any]], delay_s: float = 0.0, replay: bool = False
+) -> Iterator[tuple[str, StubState]]:
+    state = StubState(replies, delay_s, replay)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from reelwright.errors import ReelwrightError
+from reelwright.tools.errors import ToolError
 
 
-class FFmpegError(ReelwrightError):
+class FFmpegError(ToolError):
     """ffmpeg failed; the message carries the tail of its stderr."""
 
 

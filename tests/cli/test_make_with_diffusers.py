@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_cli
-from fake_story import write_script
+from cli_helpers import run_cli, scripted_endpoint
+from fake_story import story_script
 
 pytest.importorskip("diffusers")
 pytestmark = pytest.mark.diffusers
@@ -34,33 +34,33 @@ def test_make_with_local_diffusers_weights(tmp_path: Path) -> None:
     tiny = builders()
     sd = tiny.build_sd(tmp_path / "sd")  # type: ignore[attr-defined]
     ip_weight = tiny.build_ip_adapter(sd.unet, tmp_path / "ip")  # type: ignore[attr-defined]
-    script = write_script(tmp_path / "story.json", episodes=1)
     runs = tmp_path / "runs"
-    made = run_cli(
-        "make",
-        "A fisherman and the storm",
-        "--episodes",
-        "1",
-        "--episode-seconds",
-        "45",
-        "--aspect",
-        "16:9",
-        "--images",
-        "diffusers",
-        "--image-model",
-        str(tmp_path / "sd"),
-        "--ip-adapter",
-        str(ip_weight),
-        "--image-steps",
-        "2",
-        "--image-max-pixels",
-        str(96 * 64),
-        "--llm",
-        f"fake:{script}",
-        "--runs-dir",
-        str(runs),
-        env={"HF_HUB_OFFLINE": "1"},
-    )
+    with scripted_endpoint(story_script(episodes=1)) as endpoint:
+        made = run_cli(
+            "make",
+            "A fisherman and the storm",
+            "--episodes",
+            "1",
+            "--episode-seconds",
+            "45",
+            "--aspect",
+            "16:9",
+            "--images",
+            "diffusers",
+            "--image-model",
+            str(tmp_path / "sd"),
+            "--ip-adapter",
+            str(ip_weight),
+            "--image-steps",
+            "2",
+            "--image-max-pixels",
+            str(96 * 64),
+            "--llm",
+            endpoint.llm,
+            "--runs-dir",
+            str(runs),
+            env={"HF_HUB_OFFLINE": "1", **endpoint.env},
+        )
     assert made.returncode == 0, made.stderr[-3000:]
     run = Path(made.stdout.strip().splitlines()[-1])
     frames = sorted((run / "frames").glob("shot_*.png"))

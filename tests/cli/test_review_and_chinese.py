@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import subprocess
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import srt
-from cli_helpers import run_cli
-from fake_story import write_script
+from cli_helpers import run_cli, scripted_endpoint
+from fake_story import story_script
 from PIL import Image
 
 from reelwright.events import read_events
@@ -18,8 +19,11 @@ from reelwright.tools.ffmpeg import run_ffmpeg
 
 
 def test_review_gates_stop_and_resume(tmp_path: Path) -> None:
-    script = write_script(tmp_path / "story.json", episodes=1)
-    runs = tmp_path / "runs"
+    with scripted_endpoint(story_script(episodes=1)) as endpoint:
+        _review_gates(tmp_path / "runs", endpoint.llm, endpoint.env)
+
+
+def _review_gates(runs: Path, llm: str, env: dict[str, str]) -> None:
     made = run_cli(
         "make",
         "A fisherman and the storm",
@@ -29,9 +33,10 @@ def test_review_gates_stop_and_resume(tmp_path: Path) -> None:
         "45",
         "--review",
         "--llm",
-        f"fake:{script}",
+        llm,
         "--runs-dir",
         str(runs),
+        env=env,
     )
     assert made.returncode == 0, made.stderr[-2000:]
     run = Path(made.stdout.strip().splitlines()[-1])
@@ -40,14 +45,14 @@ def test_review_gates_stop_and_resume(tmp_path: Path) -> None:
     assert plan.node("series")["status"] == "done"
     assert plan.node("episode:1")["status"] != "done"
     for gate in ("scripts", "shots"):
-        resumed = run_cli("resume", run.name, "--runs-dir", str(runs))
+        resumed = run_cli("resume", run.name, "--runs-dir", str(runs), env=env)
         assert resumed.returncode == 0, resumed.stderr[-2000:]
         assert f"review after the {gate}" in resumed.stderr
     plan = Plan.load(run / "plan.json")
     assert plan.node("critique:series")["status"] == "done"
     assert all(plan.node(s)["status"] == "done" for s in plan.ids("shotlist"))
     assert not plan.ids("cut") or plan.node("cut:1")["status"] != "done"
-    final = run_cli("resume", run.name, "--runs-dir", str(runs))
+    final = run_cli("resume", run.name, "--runs-dir", str(runs), env=env)
     assert final.returncode == 0, final.stderr[-2000:]
     assert (run / "episode_01.mp4").exists()
     done = Counter(e["node"] for e in read_events(run / "events.jsonl") if e["type"] == "node_done")
@@ -57,9 +62,14 @@ def test_review_gates_stop_and_resume(tmp_path: Path) -> None:
 
 
 def test_chinese_series_end_to_end(tmp_path: Path) -> None:
-    script = write_script(tmp_path / "story.json", episodes=1, lang="zh")
     runs = tmp_path / "runs"
-    made = run_cli(
+    with scripted_endpoint(story_script(episodes=1, lang="zh")) as endpoint:
+        made = _make_chinese(runs, endpoint.llm, endpoint.env)
+    _check_chinese(made, tmp_path)
+
+
+def _make_chinese(runs: Path, llm: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return run_cli(
         "make",
         "年轻渔夫为救母亲与怒海搏斗",
         "--episodes",
@@ -67,10 +77,14 @@ def test_chinese_series_end_to_end(tmp_path: Path) -> None:
         "--episode-seconds",
         "45",
         "--llm",
-        f"fake:{script}",
+        llm,
         "--runs-dir",
         str(runs),
+        env=env,
     )
+
+
+def _check_chinese(made: subprocess.CompletedProcess[str], tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr[-2000:]
     run = Path(made.stdout.strip().splitlines()[-1])
     assert 'lang = "zh"' in (run / "run.toml").read_text(encoding="utf-8")

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
-from cli_helpers import run_cli
+from cli_helpers import run_cli, scripted_endpoint
 from fake_story import scene
 
 from reelwright.events import read_events
 
 
-def fake(tmp_path: Path, replies: dict[str, list[object]]) -> str:
-    path = tmp_path / "revise.json"
-    path.write_text(json.dumps({"replies": replies}, ensure_ascii=False), encoding="utf-8")
-    return f"fake:{path}"
+def revise_with(replies: dict[str, list[object]], *args: str) -> subprocess.CompletedProcess[str]:
+    """`reelwright revise ARGS` against an endpoint that serves these scripted replies."""
+    with scripted_endpoint({"replies": replies}) as endpoint:
+        return run_cli("revise", *args, "--llm", endpoint.llm, env=endpoint.env)
 
 
 def snapshot(run: Path, pattern: str) -> dict[str, bytes]:
@@ -69,8 +70,8 @@ def test_shot_note_touches_only_that_shot(run_copy: Path, tmp_path: Path) -> Non
     plan_before = (run_copy / "plan.json").read_bytes()
     frame_before = (run_copy / "frames" / "shot_2_1_3.png").read_bytes()
     seq = last_seq(run_copy)
-    result = run_cli(
-        "revise",
+    result = revise_with(
+        {"Shot@shot:2.1.3": [edited]},
         run_copy.name,
         "make it a low-angle extreme close-up",
         "--node",
@@ -78,8 +79,6 @@ def test_shot_note_touches_only_that_shot(run_copy: Path, tmp_path: Path) -> Non
         "--yes",
         "--runs-dir",
         runs,
-        "--llm",
-        fake(tmp_path, {"Shot@shot:2.1.3": [edited]}),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "edit" in result.stderr and "model call" in result.stderr
@@ -119,15 +118,13 @@ def test_note_without_node_is_mapped_and_unknown_ids_are_asked_again(
     }
     ep1_before = episode_files(run_copy, 1)
     seq = last_seq(run_copy)
-    result = run_cli(
-        "revise",
+    result = revise_with(
+        replies,
         run_copy.name,
         "make the mother's goodbye in episode 2 softer",
         "--yes",
         "--runs-dir",
         runs,
-        "--llm",
-        fake(tmp_path, replies),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     calls = fresh_calls(run_copy, seq)

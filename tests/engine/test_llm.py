@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import BaseModel
-from support.fake_llm import ScriptedModel
+from support.fake_llm import ScriptedModel, UnexpectedModelCall
 
-from reelwright.errors import ModelBehaviorError, ModelUnavailable, UnexpectedModelCall
+from reelwright.errors import ModelBehaviorError, ModelUnavailable
 from reelwright.events import EventLog
 from reelwright.tools.llm import LLM, CallRecord, Message, ResponseCache
 from reelwright.tools.llm.openai_compat import OpenAIBackend
@@ -61,13 +61,13 @@ def test_fake_fails_on_an_unexpected_call() -> None:
         LLM(ScriptedModel([])).complete(ASK, Mood)
 
 
-def test_fake_replies_by_node() -> None:
+def test_fake_replies_by_node_tag_which_stays_out_of_the_prompt() -> None:
     fake = ScriptedModel().add("Mood", {"label": "a", "valence": 0}, node="scene:1.2")
     fake.add("Mood", {"label": "b", "valence": 0})
-    msg = [Message(role="system", content="write [node scene:1.2]"), *ASK]
-    assert LLM(fake).complete(msg, Mood).label == "a"
+    assert LLM(fake).complete(ASK, Mood, tag="scene:1.2").label == "a"
     assert LLM(fake).complete(ASK, Mood).label == "b"
     fake.assert_complete()
+    assert all("scene:1.2" not in m.content for messages, _ in fake.calls for m in messages)
 
 
 def chat_reply(content: dict[str, Any]) -> dict[str, Any]:

@@ -59,6 +59,7 @@ def test_limits_per_resource_are_honoured(tmp_path: Path) -> None:
         EventLog(tmp_path / "e.jsonl", "r"),
         limits={"llm": 3, "image": 1},
         save=lambda p: saves.append(1),
+        services=None,
     )
     outcome = sched.run()
     assert outcome.ok and outcome.done == 17
@@ -75,7 +76,13 @@ def test_failure_blocks_only_dependents(tmp_path: Path) -> None:
         "frame": Job(meter.job("image"), "image"),
     }
     plan = wide_plan(3)
-    outcome = Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r"), limits={"llm": 2}).run()
+    outcome = Scheduler(
+        plan,
+        jobs,
+        EventLog(tmp_path / "e.jsonl", "r"),
+        limits={"llm": 2},
+        services=None,
+    ).run()
     assert outcome.failed == ["scene:1.2"]
     assert plan.node("frame:1.2.1")["status"] == "pending"
     assert plan.node("frame:1.3.1")["status"] == "done"
@@ -85,7 +92,7 @@ def test_failure_blocks_only_dependents(tmp_path: Path) -> None:
     # resumable: the next run only retries what failed and what it blocked
     meter.ran.clear()
     jobs["scene"] = Job(meter.job("llm"), "llm")
-    outcome = Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r")).run()
+    outcome = Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r"), services=None).run()
     assert outcome.ok and sorted(meter.ran) == ["frame:1.2.1", "scene:1.2"]
 
 
@@ -93,10 +100,10 @@ def test_stale_node_with_unchanged_inputs_is_not_rerun(tmp_path: Path) -> None:
     meter = Meter()
     jobs = {k: Job(meter.job("cpu"), "cpu") for k in ("series", "scene", "frame")}
     plan = wide_plan(2)
-    Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r")).run()
+    Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r"), services=None).run()
     meter.ran.clear()
     plan.invalidate(["scene:1.1"])  # re-made with the same result: the frame is cut off early
-    Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r")).run()
+    Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r"), services=None).run()
     assert meter.ran == ["scene:1.1"]
 
 
@@ -112,5 +119,5 @@ def test_expansion_grows_the_graph(tmp_path: Path) -> None:
         "series": Job(lambda ctx: {"t": 1}, "llm", expand),
         "episode": Job(lambda ctx: {"e": ctx.node_id}, "llm"),
     }
-    outcome = Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r")).run()
+    outcome = Scheduler(plan, jobs, EventLog(tmp_path / "e.jsonl", "r"), services=None).run()
     assert outcome.done == 3 and plan.payload("episode:2") == {"e": "episode:2"}

@@ -19,7 +19,7 @@ from reelwright.agents.cinematographer import ShotPlan
 from reelwright.agents.critics import CritiqueReport
 from reelwright.agents.schemas import Bible, Outline, Scene, ShotList
 from reelwright.events import EVENT_TYPES
-from reelwright.plan import NODE_KINDS
+from reelwright.recipe import KINDS
 from reelwright.report import JS, write_report
 from reelwright.report.calls import diff_html
 
@@ -54,7 +54,7 @@ def test_sample_run_has_every_event_type_and_schema_true_payloads(run: Path) -> 
         schema = SCHEMAS.get(str(node["kind"]))
         if schema is not None:
             schema.model_validate(node["payload"])
-    assert set(NODE_KINDS) <= kinds
+    assert set(KINDS) <= kinds
     with Image.open(run / "frames" / "shot_1_1_1.png") as frame:
         assert frame.size == (180, 320)
 

@@ -1,6 +1,6 @@
 """A scripted fake model for tests: queued replies, every call recorded.
 
-Replies are looked up by (schema name, node id) first, then by schema name, then
+Replies are looked up by (schema name, node id: the call's tag) first, then by schema name, then
 from the plain queue. A call nobody scripted raises UnexpectedModelCall, so a
 test notices an extra model call instead of getting a made-up answer.
 """
@@ -17,13 +17,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reelwright.errors import UnexpectedModelCall
+from reelwright.tools.errors import ToolError
 from reelwright.tools.llm import GenerationSettings, Message, RawReply, TransientModelError
 
 Reply = BaseModel | dict[str, Any] | str | Exception
 Responder = Callable[[list[Message], type[BaseModel]], Reply | None]
 
-NODE_MARKER = "[node "
+
+class UnexpectedModelCall(ToolError):
+    """The scripted fake got a call nobody scripted."""
 
 
 class ScriptedModel:
@@ -57,7 +59,7 @@ class ScriptedModel:
     ) -> RawReply:
         with self._lock:
             self.calls.append((messages, schema.__name__))
-            reply = self._next(messages, schema)
+            reply = self._next(messages, schema, settings.tag or None)
         if self.delay_s:
             time.sleep(self.delay_s)
         if isinstance(reply, TransientModelError | Exception):
@@ -71,8 +73,7 @@ class ScriptedModel:
         prompt_chars = sum(len(m.content) for m in messages)
         return RawReply(text=text, tokens_in=prompt_chars // 4, tokens_out=len(text) // 4)
 
-    def _next(self, messages: list[Message], schema: type[BaseModel]) -> Reply:
-        node = node_of(messages)
+    def _next(self, messages: list[Message], schema: type[BaseModel], node: str | None) -> Reply:
         for key in (f"{schema.__name__}@{node}", schema.__name__):
             queue = self.by_key.get(key)
             if queue:
@@ -102,13 +103,3 @@ class ScriptedModel:
         for key, replies in data.get("replies", {}).items():
             model.by_key[key] = deque(replies)
         return model
-
-
-def node_of(messages: list[Message]) -> str | None:
-    """The node id an agent names in its system message, for per-node scripts."""
-    for message in messages:
-        start = message.content.find(NODE_MARKER)
-        if start >= 0:
-            end = message.content.find("]", start)
-            return message.content[start + len(NODE_MARKER) : end]
-    return None

@@ -28,8 +28,8 @@ diffusers = pytest.importorskip("diffusers")
 transformers = pytest.importorskip("transformers")
 imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
 
-from reelwright.tools.diffusion_image import BackendUnavailable, DiffusersImageBackend  # noqa: E402
-from reelwright.tools.diffusion_video import (  # noqa: E402
+from reelwright.tools.diffusion.image import BackendUnavailable, DiffusersImageBackend  # noqa: E402
+from reelwright.tools.diffusion.video import (  # noqa: E402
     DiffusersVideoBackend,
     retime,
     write_mp4,
@@ -383,7 +383,7 @@ def test_modules_import_without_torch() -> None:
     code = (
         "import sys; sys.modules['torch'] = None; sys.modules['diffusers'] = None\n"
         "from pathlib import Path\n"
-        "from reelwright.tools import diffusion_image as di, diffusion_video as dv\n"
+        "from reelwright.tools.diffusion import image as di, video as dv\n"
         "try:\n"
         "    di.DiffusersImageBackend(Path('m')).pipeline()\n"
         "except di.BackendUnavailable as e:\n"
@@ -439,7 +439,7 @@ def test_text_only_pipeline_falls_back_with_a_log(
     models: dict[str, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     backend = DiffusersVideoBackend(models["ltx_t2v"], steps=2, num_frames=9)
-    with caplog.at_level(logging.WARNING, logger="reelwright.tools.diffusion_video"):
+    with caplog.at_level(logging.WARNING, logger="reelwright.tools.diffusion.video"):
         out = backend.render(clip_request(keyframe(tmp_path), duration=0.5), tmp_path / "t2v.mp4")
     assert "no image conditioning" in caplog.text
     assert imageio_ffmpeg.count_frames_and_secs(str(out))[0] == 4

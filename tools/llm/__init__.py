@@ -21,8 +21,8 @@ from tenacity import (
     wait_exponential,
 )
 
-from reelwright.errors import ModelBehaviorError, ModelUnavailable
-from reelwright.jsonio import stable_hash, write_json_atomic
+from reelwright.tools.errors import ModelBehaviorError, ModelUnavailable
+from reelwright.tools.jsonio import stable_hash, write_json_atomic
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -38,6 +38,9 @@ class GenerationSettings(BaseModel):
     temperature: float = 0.7
     max_tokens: int = 900
     seed: int = 0
+    # What the call is for (a plan node id): sent to an endpoint as a request header
+    # for its logs and for test stubs, never part of the prompt or the cache key.
+    tag: str = ""
 
 
 class RawReply(BaseModel):
@@ -116,7 +119,7 @@ class ResponseCache:
                 "model": model,
                 "messages": [m.model_dump() for m in messages],
                 "schema": schema.model_json_schema(),
-                "settings": settings.model_dump(),
+                "settings": settings.model_dump(exclude={"tag"}),
             }
         )
 
@@ -175,9 +178,10 @@ class LLM:
         max_tokens: int | None = None,
         on_call: Callable[[CallRecord], None] | None = None,
         seed_offset: int = 0,
+        tag: str = "",
     ) -> T:
         """Ask, validate, and on failure ask once more showing the model its error."""
-        update: dict[str, int] = {"seed": self.settings.seed + seed_offset}
+        update: dict[str, int | str] = {"seed": self.settings.seed + seed_offset, "tag": tag}
         if max_tokens:
             update["max_tokens"] = max_tokens
         settings = self.settings.model_copy(update=update)

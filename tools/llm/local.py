@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from reelwright.errors import ModelUnavailable
-from reelwright.jsonio import file_sha256
+from reelwright.tools.errors import ModelUnavailable
+from reelwright.tools.jsonio import file_sha256
 from reelwright.tools.llm import GenerationSettings, Message, RawReply
 
 EMBEDDED_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k"

@@ -15,8 +15,10 @@ from typing import Any
 import httpx
 from pydantic import BaseModel
 
-from reelwright.errors import ModelUnavailable
+from reelwright.tools.errors import ModelUnavailable
 from reelwright.tools.llm import GenerationSettings, Message, RawReply, TransientModelError
+
+NODE_HEADER = "X-Reelwright-Node"  # which plan node a request is for, for endpoint logs
 
 
 class OpenAIBackend:
@@ -50,6 +52,8 @@ class OpenAIBackend:
         from langchain_openai import ChatOpenAI
 
         kwargs: dict[str, Any] = {}
+        if settings.tag:
+            kwargs["default_headers"] = {NODE_HEADER: settings.tag}
         if self._http_client is not None:
             kwargs["http_client"] = self._http_client
         return ChatOpenAI(

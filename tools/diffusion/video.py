@@ -14,7 +14,6 @@ import math
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -22,8 +21,11 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from reelwright.tools.diffusion_image import (
+from reelwright.tools.media import ClipRequest
+
+from . import (
     BackendUnavailable,
+    LazyPipeline,
     accepts,
     fit_exact,
     generation_size,
@@ -32,7 +34,6 @@ from reelwright.tools.diffusion_image import (
     read_model_index,
     seeded_generator,
 )
-from reelwright.tools.media import ClipRequest
 
 log = logging.getLogger(__name__)
 
@@ -130,17 +131,14 @@ class DiffusersVideoBackend:
         self.model_fps = model_fps
         self.max_area = max_area
         self.cpu_offload = cpu_offload
-        self._pipe: Any = None
-        self._lock = threading.Lock()
+        self._loaded = LazyPipeline(self._load)
+        self._lock = self._loaded.lock
 
     # -- loading -----------------------------------------------------------------
 
     def pipeline(self) -> Any:
         """The loaded pipeline; loads once, on first use, from local files only."""
-        with self._lock:
-            if self._pipe is None:
-                self._pipe = self._load()
-            return self._pipe
+        return self._loaded.get()
 
     def _load(self) -> Any:
         torch, diffusers = import_torch_diffusers()
