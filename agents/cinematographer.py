@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from reelwright.context import AgentContext
+from reelwright.prompts import fragment
 from reelwright.tools.jsonio import file_sha256
 from reelwright.tools.media import Figure, FrameRequest, SheetRequest
 
@@ -90,7 +91,11 @@ def character_sheet(ctx: AgentContext) -> dict[str, object]:
     out.parent.mkdir(parents=True, exist_ok=True)
     figure = figure_for(bible, character.name)
     request = SheetRequest(
-        name=character.name, look=character.look, figure=figure, seed=ctx.services.settings.seed
+        name=character.name,
+        look=character.look,
+        figure=figure,
+        negative_prompt=fragment("negative_sheet"),
+        seed=ctx.services.settings.seed,
     )
     ctx.services.images.render_sheet(request, out)
     return {
@@ -184,17 +189,19 @@ def visual_prompt(
         for c in shot.characters
         if c.name in on_screen_names
     )
-    parts = [
-        f"{SIZE_WORDS[shot.size]}, {shot.angle} angle, {shot.lens_mm}mm lens, camera {shot.move}",
-        shot.description,
-        people,
-        f"{location}: {location_look}",
-        LIGHT.get(time_of_day, ""),
-        f"mood: {shot.emotion}",
-        series_look(bible),
-        "vertical cinematic film still",
-    ]
-    return ". ".join(p for p in parts if p)
+    text = fragment(
+        "visual_prompt",
+        framing=f"{SIZE_WORDS[shot.size]}, {shot.angle} angle, {shot.lens_mm}mm lens, "
+        f"camera {shot.move}",
+        description=shot.description,
+        people=people,
+        place=f"{location}: {location_look}",
+        light=LIGHT.get(time_of_day, ""),
+        mood=shot.emotion,
+        look=series_look(bible),
+    )
+    # a part left empty leaves no empty sentence behind
+    return re.sub(r"(?:\.\s*)+\.", ".", re.sub(r"\s+\.", ".", text)).strip(" .")
 
 
 _COLOUR = r"(red|blue|green|black|white|grey|gray|yellow|brown|pink|purple|orange|golden|silver)"
@@ -237,7 +244,7 @@ def frame_request(ctx: AgentContext, plan: ShotPlan, duration: float, caption: s
         width=width,
         height=height,
         prompt=plan.prompt,
-        negative_prompt="blurry, deformed, extra limbs, text, watermark",
+        negative_prompt=fragment("negative_frame"),
         location=plan.location,
         location_look=plan.location_look,
         interior=plan.interior,

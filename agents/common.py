@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from reelwright.context import AgentContext
 from reelwright.errors import ModelBehaviorError
-from reelwright.prompts import render
+from reelwright.prompts import fragment, render
 from reelwright.tools.jsonio import file_sha256
 from reelwright.tools.llm import CallRecord, Message, Validator
 
@@ -20,15 +20,9 @@ from .schemas import Bible
 T = TypeVar("T", bound=BaseModel)
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
-LANGUAGE_RULES = {
-    "en": "Write everything in English.",
-    "zh": "所有名字、对白和文字都用简体中文写 "
-    "(write every name, line and text in Simplified Chinese).",
-}
-
 
 def language_rule(lang: str) -> str:
-    return LANGUAGE_RULES[lang]
+    return fragment(f"language_rule_{lang}")
 
 
 def ask(

@@ -1,7 +1,9 @@
 """Prompt templates, one file per role and task, loaded as package data.
 
-Syntax: `string.Template` ($name); a file has a `[system]` and a `[user]`
-section. A missing variable is an error, never an empty hole in a prompt.
+Syntax: `string.Template` ($name). A prompt file has a `[system]` and a `[user]`
+section; a fragment file (a language rule, a visual prompt, a negative prompt) is
+plain text, read with `fragment`. A missing variable is an error, never an empty
+hole in a prompt.
 """
 
 from __future__ import annotations
@@ -33,11 +35,25 @@ def load(name: str) -> tuple[str, str]:
 
 def render(name: str, **variables: object) -> tuple[str, str]:
     system, user = load(name)
+    return _substitute(name, system, variables), _substitute(name, user, variables)
+
+
+@lru_cache(maxsize=64)
+def load_fragment(name: str) -> str:
     try:
-        return (
-            string.Template(system).substitute(variables),
-            string.Template(user).substitute(variables),
-        )
+        return resources.files(__name__).joinpath(f"{name}.txt").read_text(encoding="utf-8").strip()
+    except FileNotFoundError as exc:
+        raise PromptError(f"no prompt fragment {name}.txt") from exc
+
+
+def fragment(name: str, **variables: object) -> str:
+    """A plain-text fragment file, filled in."""
+    return _substitute(name, load_fragment(name), variables)
+
+
+def _substitute(name: str, template: str, variables: dict[str, object]) -> str:
+    try:
+        return string.Template(template).substitute(variables)
     except KeyError as exc:
         raise PromptError(f"prompt {name} needs variable {exc.args[0]!r}") from exc
     except ValueError as exc:
@@ -46,4 +62,8 @@ def render(name: str, **variables: object) -> tuple[str, str]:
 
 def fingerprint(*names: str) -> str:
     """Changes when any of these prompt files change, so their nodes go stale."""
-    return stable_hash([load(n) for n in names])[:16]
+    return stable_hash([_raw(n) for n in names])[:16]
+
+
+def _raw(name: str) -> str:
+    return resources.files(__name__).joinpath(f"{name}.txt").read_text(encoding="utf-8")

@@ -212,6 +212,20 @@ class Plan:
             lines.append(f"  classDef {status} fill:{colour}")
         return "\n".join(lines)
 
+    def kinds_mermaid(self) -> str:
+        """The graph folded to node kinds: the shape of a recipe, whatever the story's size.
+
+        A solid arrow feeds content (and staleness); a dotted one only orders the work.
+        """
+        edges: dict[tuple[str, str], bool] = {}
+        for src, dst, data in self.g.edges(data=True):
+            key = (self.g.nodes[src]["kind"], self.g.nodes[dst]["kind"])
+            edges[key] = edges.get(key, True) and bool(data.get("order_only"))
+        lines = ["flowchart TD"]
+        for (src, dst), order_only in sorted(edges.items()):
+            lines.append(f"  {src} {'-.->' if order_only else '-->'} {dst}")
+        return "\n".join(lines)
+
     def to_dot(self) -> str:
         lines = ["digraph plan {", "  rankdir=TB;"]
         for node_id in self.ids():

@@ -73,7 +73,12 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
             expand_series,
             {**story, "p": fingerprint("writer_bible"), "premise": settings.premise},
         ),
-        "character": Job(cinematographer.character_sheet, "image", None, look),
+        "character": Job(
+            cinematographer.character_sheet,
+            "image",
+            None,
+            {**look, "p": fingerprint("negative_sheet")},
+        ),
         "location": Job(_copy_location, "cpu", None, None),
         "episode": Job(
             writer.write_outline,
@@ -98,9 +103,11 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
             expand_shotlist,
             {**story, "p": fingerprint("director_shots")},
         ),
-        "shot": Job(cinematographer.plan_shot, "cpu", None, None),
+        "shot": Job(cinematographer.plan_shot, "cpu", None, {"p": fingerprint("visual_prompt")}),
         "line": Job(editor.voice_line, "tts", None, {"lang": settings.lang}),
-        "frame": Job(frames.render_frame, "image", None, look),
+        "frame": Job(
+            frames.render_frame, "image", None, {**look, "p": fingerprint("negative_frame")}
+        ),
         "clip": Job(
             frames.render_clip,
             "video",

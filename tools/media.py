@@ -51,6 +51,7 @@ class SheetRequest(BaseModel):
     name: str
     look: str
     figure: Figure
+    negative_prompt: str = ""
     width: int = 1920
     height: int = 1080
     seed: int = 0

@@ -33,7 +33,7 @@ def _took(value: Any, ts: float, t0: float) -> float:
 def _provider_name(spec: str) -> str:
     """gen_ai.provider.name for the run's --llm spec."""
     kind = spec.split(":", 1)[0]
-    return {"local": "llama_cpp", "openai": "openai", "fake": "reelwright.fake"}.get(kind, kind)
+    return {"local": "llama_cpp", "openai": "openai"}.get(kind, kind)
 
 
 def _messages(event: dict[str, Any]) -> tuple[str, str]:

@@ -136,3 +136,10 @@ def test_runs_show_list_and_log(stub_run: dict[str, object]) -> None:
     )
     lines = log.stdout.strip().splitlines()
     assert lines and all("llm_call" in line and "director" in line for line in lines)
+
+
+def test_architecture_page_draws_the_graph_a_run_makes(stub_run: dict[str, object]) -> None:
+    """docs/architecture.md shows the recipe's graph; a change to the recipe must update it."""
+    plan = Plan.load(Path(str(stub_run["run"])) / "plan.json")
+    page = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text()
+    assert plan.kinds_mermaid() in page

@@ -31,7 +31,6 @@ from . import (
 log = logging.getLogger(__name__)
 
 SINGLE_FILE_SUFFIXES = {".safetensors", ".ckpt", ".pt", ".pth"}
-SHEET_NEGATIVE = "cropped, cut off, several different people, text, watermark, blurry"
 
 
 class DiffusersImageBackend:
@@ -187,7 +186,7 @@ class DiffusersImageBackend:
         """A front/side/back reference sheet, later fed back as IP-Adapter input."""
         return self._generate(
             prompt=f"character sheet, front view, side view, back view, {req.look}",
-            negative=SHEET_NEGATIVE,
+            negative=req.negative_prompt,
             width=req.width,
             height=req.height,
             seed=req.seed,

@@ -97,7 +97,7 @@ PRICES: dict[str, tuple[float, float]] = {
 def cost_of(model: str, tokens_in: int, tokens_out: int) -> float | None:
     price = PRICES.get(model.split("/")[-1])
     if price is None:
-        return 0.0 if model.startswith(("local", "fake")) else None
+        return 0.0 if model.startswith("local") else None
     return round((tokens_in * price[0] + tokens_out * price[1]) / 1_000_000, 6)
 
 
