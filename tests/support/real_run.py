@@ -28,6 +28,17 @@ REVISED_LINE = "You will get your medicine. Now let me go."
 
 
 @dataclass
+class ReportRuns:
+    """The runs the report tests read (see tests/report/conftest.py)."""
+
+    done: Path  # `make` finished cleanly
+    revised: Path  # the same run after a note whose rebuild failed a node
+    gated: Path  # `make --review`, stopped after the bible
+    made_requests: int  # model calls the stub answered for `make`
+    revise_stderr: str
+
+
+@dataclass
 class MadeRun:
     run: Path
     runs: Path
