@@ -40,7 +40,7 @@ def swatch(agent: str) -> str:
 
 
 def _agent_cells(r: AgentStats) -> str:
-    cost = money(r.cost) if r.calls else "-"
+    cost = money(r.cost) if r.calls or r.priced else "-"
     return (
         f"<td>{r.nodes}</td><td>{r.failed}</td><td>{r.calls}</td><td>{r.cache_hits}</td>"
         f"<td>{r.errors}</td><td>{r.tokens_in:,}</td><td>{r.tokens_out:,}</td>"

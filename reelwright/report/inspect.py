@@ -30,7 +30,7 @@ def list_lines(runs_dir: Path) -> list[str]:
 
 
 def _cost(row: AgentStats) -> str:
-    if not row.calls:
+    if not (row.calls or row.priced):
         return "-"
     return "unknown" if row.cost is None else f"{row.cost:.4f}"
 

@@ -35,8 +35,8 @@ class AgentStats:
     tokens_out: int = 0
     seconds: float = 0.0  # node time: node_started to node_done
     llm_seconds: float = 0.0  # time spent waiting for the model
-    cost_usd: float = 0.0  # sum of the known costs
-    priced: int = 0  # model calls whose cost is known
+    cost_usd: float = 0.0  # sum of the known costs, of model calls and paid tool calls
+    priced: int = 0  # calls whose cost is known
 
     @property
     def cost(self) -> float | None:
@@ -46,7 +46,7 @@ class AgentStats:
     @property
     def active(self) -> bool:
         """Whether the agent finished, failed or asked anything: rows worth printing."""
-        return bool(self.nodes or self.failed or self.calls or self.cache_hits)
+        return bool(self.nodes or self.failed or self.calls or self.cache_hits or self.priced)
 
     def add(self, other: AgentStats) -> None:
         for name in self.__dataclass_fields__:
@@ -69,9 +69,9 @@ def _count(row: AgentStats, event: Mapping[str, Any]) -> None:
         row.tokens_in += int(num(event.get("tokens_in")))
         row.tokens_out += int(num(event.get("tokens_out")))
         row.llm_seconds += num(event.get("latency_s"))
-        if event.get("cost_usd") is not None:
-            row.cost_usd += num(event.get("cost_usd"))
-            row.priced += 1
+    if type_ in ("llm_call", "tool_call") and event.get("cost_usd") is not None:
+        row.cost_usd += num(event.get("cost_usd"))  # a paid model, or a paid service
+        row.priced += 1
 
 
 def agent_stats(events: Iterable[Any]) -> dict[str, AgentStats]:

@@ -95,6 +95,7 @@ def test_junk_in_the_log_counts_as_nothing(done_copy: Path) -> None:
         {"type": "llm_call", "agent": ["x"], "tokens_in": "many", "latency_s": "NaN"},
         {"type": "node_done", "agent": "writer", "seconds": 1e400},
         {"type": "llm_call", "agent": "writer", "cost_usd": "free", "tokens_out": None},
+        {"type": "tool_call", "agent": "cinematographer", "tool": "image:hosted", "cost_usd": 0.04},
         ["not", "an", "event"],
     ]
     before = agent_stats(json.loads(line) for line in lines)
@@ -103,3 +104,6 @@ def test_junk_in_the_log_counts_as_nothing(done_copy: Path) -> None:
     assert after["writer"].calls == before["writer"].calls + 1
     assert after["writer"].tokens_out == before["writer"].tokens_out
     assert after["-"].calls == 1 and after["-"].tokens_in == 0
+    assert before["cinematographer"].cost is None  # the storyboard backend is free
+    assert after["cinematographer"].cost == 0.04  # a paid service's bill is the agent's cost
+    assert total(after).cost == sum(r.cost or 0 for r in after.values())
