@@ -61,6 +61,7 @@ table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}
 th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 thead th{background:#f0f2f6;position:sticky;top:0;z-index:1;font-weight:600}
 tbody tr:nth-child(even){background:#fafbfd}
+tfoot th,tfoot td{border-top:2px solid #c5cad3;font-weight:600;background:#f7f8fa}
 table.num td:not(:first-child),table.num th:not(:first-child){text-align:right;
  font-variant-numeric:tabular-nums}
 table.kv th{width:200px;background:#f7f8fa}

@@ -8,7 +8,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from reelwright.report.data import RunData, agent_table, as_dict, as_list, num
+from reelwright.report.data import RunData, as_dict, as_list, num
+from reelwright.report.stats import AgentStats, agent_stats, total
 from reelwright.report.svg import agent_colour, esc, fmt_s
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
@@ -38,8 +39,19 @@ def swatch(agent: str) -> str:
 # --- agents and calls --------------------------------------------------------
 
 
+def _agent_cells(r: AgentStats) -> str:
+    cost = money(r.cost) if r.calls or r.priced else "-"
+    return (
+        f"<td>{r.nodes}</td><td>{r.failed}</td><td>{r.calls}</td><td>{r.cache_hits}</td>"
+        f"<td>{r.errors}</td><td>{r.tokens_in:,}</td><td>{r.tokens_out:,}</td>"
+        f"<td>{esc(fmt_s(r.seconds))}</td><td>{esc(fmt_s(r.llm_seconds))}</td>"
+        f"<td>{esc(cost)}</td>"
+    )
+
+
 def agents_section(data: RunData) -> str:
-    rows = agent_table(data)
+    """One row per agent and a total, from `agent_stats` (what `runs show` prints too)."""
+    rows = agent_stats(data.events)
     if not rows:
         return '<p class="empty">No agent has done anything yet.</p>'
     head = (
@@ -47,18 +59,15 @@ def agents_section(data: RunData) -> str:
         "<th>errors</th><th>tokens in</th><th>tokens out</th><th>node time</th>"
         "<th>model time</th><th>cost</th></tr>"
     )
-    body = []
-    for agent, r in sorted(rows.items(), key=lambda kv: -kv[1]["seconds"]):
-        cost = money(r["cost_usd"] if r["cost_known"] else None) if r["calls"] else "-"
-        body.append(
-            f"<tr><td>{swatch(agent)}</td><td>{r['nodes']:.0f}</td>"
-            f"<td>{r['failed']:.0f}</td><td>{r['calls']:.0f}</td>"
-            f"<td>{r['cache_hits']:.0f}</td><td>{r['errors']:.0f}</td>"
-            f"<td>{r['tokens_in']:,.0f}</td><td>{r['tokens_out']:,.0f}</td>"
-            f"<td>{esc(fmt_s(r['seconds']))}</td><td>{esc(fmt_s(r['llm_seconds']))}</td>"
-            f"<td>{esc(cost)}</td></tr>"
-        )
-    return f'<table class="num"><thead>{head}</thead><tbody>{"".join(body)}</tbody></table>'
+    body = "".join(
+        f'<tr data-agent="{esc(agent)}"><td>{swatch(agent)}</td>{_agent_cells(r)}</tr>'
+        for agent, r in sorted(rows.items(), key=lambda kv: -kv[1].seconds)
+    )
+    foot = f'<tr data-agent=""><th>total</th>{_agent_cells(total(rows))}</tr>'
+    return (
+        f'<table class="num agents"><thead>{head}</thead><tbody>{body}</tbody>'
+        f"<tfoot>{foot}</tfoot></table>"
+    )
 
 
 def call_html(event: dict[str, Any]) -> str:

@@ -7,7 +7,6 @@ of the wrong shape gives an empty section and a note, never an exception.
 from __future__ import annotations
 
 import json
-import math
 import re
 import tomllib
 from collections import defaultdict
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reelwright.events import read_events
+from reelwright.report.stats import agent_stats, num, total
 
 
 def natural_key(node_id: str) -> tuple[Any, ...]:
@@ -47,15 +47,6 @@ def as_dict(value: Any) -> dict[str, Any]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def num(value: Any, default: float = 0.0) -> float:
-    """A finite float, or the default for anything else (None, text, NaN, infinity)."""
-    try:
-        result = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return default
-    return result if math.isfinite(result) else default
 
 
 @dataclass
@@ -231,59 +222,21 @@ def spans(data: RunData) -> list[Span]:
     return out
 
 
-_AGENT_FIELDS = (
-    "nodes",
-    "failed",
-    "calls",
-    "cache_hits",
-    "errors",
-    "tokens_in",
-    "tokens_out",
-    "seconds",
-    "llm_seconds",
-    "cost_usd",
-    "cost_known",
-)
-
-
-def agent_table(data: RunData) -> dict[str, dict[str, float]]:
-    """Per agent: nodes, failures, model calls, cache hits, tokens, node seconds, cost."""
-    rows: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(_AGENT_FIELDS, 0.0))
-    for event in data.events:
-        agent = str(event.get("agent") or "-")
-        type_ = event.get("type")
-        if type_ == "node_done":
-            rows[agent]["nodes"] += 1
-            rows[agent]["seconds"] += num(event.get("seconds"))
-        elif type_ == "node_failed":
-            rows[agent]["failed"] += 1
-        elif type_ == "llm_call":
-            row = rows[agent]
-            row["cache_hits" if event.get("cache_hit") else "calls"] += 1
-            row["errors"] += 1 if event.get("error") else 0
-            row["tokens_in"] += num(event.get("tokens_in"))
-            row["tokens_out"] += num(event.get("tokens_out"))
-            row["llm_seconds"] += num(event.get("latency_s"))
-            row["cost_usd"] += num(event.get("cost_usd"))
-            row["cost_known"] += 1 if event.get("cost_usd") is not None else 0
-    return dict(rows)
-
-
 def totals(data: RunData) -> dict[str, Any]:
-    calls = data.of_type("llm_call")
+    """The overview's figures; model calls, tokens and cost come from `agent_stats`."""
     times = [t for t in (parse_ts(e.get("ts")) for e in data.events) if t is not None]
-    costs = [e.get("cost_usd") for e in calls if e.get("cost_usd") is not None]
     by_status: dict[str, int] = defaultdict(int)
     for node in data.nodes.values():
         by_status[str(node.get("status"))] += 1
+    all_agents = total(agent_stats(data.events))
     return {
         "nodes": len(data.nodes),
         "by_status": dict(sorted(by_status.items())),
-        "calls": sum(1 for e in calls if not e.get("cache_hit")),
-        "cache_hits": sum(1 for e in calls if e.get("cache_hit")),
-        "tokens_in": int(sum(num(e.get("tokens_in")) for e in calls)),
-        "tokens_out": int(sum(num(e.get("tokens_out")) for e in calls)),
-        "cost": sum(num(c) for c in costs) if costs else None,
+        "calls": all_agents.calls,
+        "cache_hits": all_agents.cache_hits,
+        "tokens_in": all_agents.tokens_in,
+        "tokens_out": all_agents.tokens_out,
+        "cost": all_agents.cost,
         "wall_s": (max(times) - min(times)) if times else 0.0,
         "events": len(data.events),
     }

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 from reelwright.events import read_events
+from reelwright.report.stats import AgentStats, agent_stats, total
 from reelwright.store import RunDir, list_runs
 
 
@@ -30,59 +29,40 @@ def list_lines(runs_dir: Path) -> list[str]:
     return lines or [f"no runs in {runs_dir}"]
 
 
-def agent_stats(run: RunDir) -> dict[str, dict[str, Any]]:
-    stats: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {
-            "nodes": 0,
-            "failed": 0,
-            "calls": 0,
-            "cache_hits": 0,
-            "tokens_in": 0,
-            "tokens_out": 0,
-            "seconds": 0.0,
-            "cost_usd": 0.0,
-        }
+def _cost(row: AgentStats) -> str:
+    if not (row.calls or row.priced):
+        return "-"
+    return "unknown" if row.cost is None else f"{row.cost:.4f}"
+
+
+def _agent_line(name: str, row: AgentStats) -> str:
+    return (
+        f"{name:<16}{row.nodes:>6}{row.failed:>7}{row.calls:>7}{row.cache_hits:>7}"
+        f"{row.errors:>7}{row.tokens_in:>9}{row.tokens_out:>9}{row.seconds:>9.1f}"
+        f"{row.llm_seconds:>9.1f}{_cost(row):>9}"
     )
-    for event in read_events(run.events_path):
-        agent = event.get("agent") or "-"
-        row = stats[agent]
-        if event["type"] == "node_done":
-            row["nodes"] += 1
-            row["seconds"] += float(event.get("seconds", 0))
-        elif event["type"] == "node_failed":
-            row["failed"] += 1
-        elif event["type"] == "llm_call":
-            row["calls"] += 0 if event.get("cache_hit") else 1
-            row["cache_hits"] += 1 if event.get("cache_hit") else 0
-            row["tokens_in"] += int(event.get("tokens_in", 0))
-            row["tokens_out"] += int(event.get("tokens_out", 0))
-            row["cost_usd"] += float(event.get("cost_usd") or 0)
-    return dict(stats)
 
 
 def show_text(run: RunDir) -> str:
+    """The run at a glance; the agent table is the report's (`agent_stats`), as text."""
     settings = run.settings()
     plan = run.load_plan()
+    stats = agent_stats(read_events(run.events_path))
     out = [
         f"run      {run.id}",
         f"premise  {settings.premise}",
         f"model    {settings.llm}   status {run_status(run)}   nodes {len(plan)} "
         f"(done {plan.count('done')}, failed {plan.count('failed')})",
         "",
-        f"{'agent':<16}{'nodes':>6}{'failed':>7}{'calls':>7}{'cached':>7}{'tok in':>9}"
-        f"{'tok out':>9}{'secs':>9}{'cost $':>9}",
+        f"{'agent':<16}{'nodes':>6}{'failed':>7}{'calls':>7}{'cached':>7}{'errors':>7}"
+        f"{'tok in':>9}{'tok out':>9}{'secs':>9}{'model s':>9}{'cost $':>9}",
     ]
-    for agent, row in sorted(agent_stats(run).items()):
-        if agent == "-":
-            continue
-        out.append(
-            f"{agent:<16}{row['nodes']:>6}{row['failed']:>7}{row['calls']:>7}"
-            f"{row['cache_hits']:>7}{row['tokens_in']:>9}{row['tokens_out']:>9}"
-            f"{row['seconds']:>9.1f}{row['cost_usd']:>9.4f}"
-        )
-    failed = [n for n in plan.ids() if plan.node(n)["status"] == "failed"]
-    for node_id in failed:
-        out.append(f"failed   {node_id}: {plan.node(node_id)['error']}")
+    out += [_agent_line(agent, row) for agent, row in stats.items()]
+    out.append(_agent_line("total", total(stats)))
+    for node_id in plan.ids():
+        if plan.node(node_id)["status"] == "failed":
+            error = str(plan.node(node_id)["error"] or "").strip().splitlines() or [""]
+            out.append(f"failed   {node_id}: {error[0]}")
     return "\n".join(out)
 
 

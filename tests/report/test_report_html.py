@@ -1,4 +1,4 @@
-"""report.html: what a reader checks, on a full run, a hostile run and broken runs."""
+"""report.html: what a reader checks, on real runs (clean, revised and failed, gated, broken)."""
 
 from __future__ import annotations
 
@@ -10,68 +10,56 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
-from support.sample_run import HOSTILE, make_sample_run
+from support.real_run import CRITIC_FIX, HOSTILE, NOTE, ReportRuns
 
-from reelwright.agents.cinematographer import ShotPlan
-from reelwright.agents.critics import CritiqueReport
-from reelwright.agents.schemas import Bible, Outline, Scene, ShotList
-from reelwright.events import EVENT_TYPES
-from reelwright.recipe import KINDS
+from reelwright.events import EVENT_TYPES, read_events
 from reelwright.report import JS, write_report
 from reelwright.report.calls import diff_html
 
 RAW = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
-SCHEMAS = {
-    "series": Bible,
-    "episode": Outline,
-    "scene": Scene,
-    "shotlist": ShotList,
-    "shot": ShotPlan,
-    "critique": CritiqueReport,
-}
 
 
-@pytest.fixture
-def run(tmp_path: Path) -> Path:
-    return make_sample_run(
-        tmp_path / "20250301-090000-sea", hostile=True, fail_clip=True, review_gate=True
-    )
-
-
-def plan_nodes(run: Path) -> list[dict[str, object]]:
+def plan_nodes(run: Path) -> list[dict[str, Any]]:
     return json.loads((run / "plan.json").read_text(encoding="utf-8"))["nodes"]  # type: ignore[no-any-return]
 
 
-def test_sample_run_has_every_event_type_and_schema_true_payloads(run: Path) -> None:
-    events = [json.loads(line) for line in (run / "events.jsonl").read_text("utf-8").splitlines()]
-    assert {e["type"] for e in events} == set(EVENT_TYPES)
-    kinds = set()
-    for node in plan_nodes(run):
-        kinds.add(node["kind"])
-        schema = SCHEMAS.get(str(node["kind"]))
-        if schema is not None:
-            schema.model_validate(node["payload"])
-    assert set(KINDS) <= kinds
-    with Image.open(run / "frames" / "shot_1_1_1.png") as frame:
-        assert frame.size == (180, 320)
+def events(run: Path, type_: str | None = None) -> list[dict[str, Any]]:
+    return [e for e in read_events(run / "events.jsonl") if type_ in (None, e["type"])]
 
 
-def test_report_shows_title_counts_rounds_and_sections(run: Path) -> None:
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def test_the_real_runs_cover_every_event_type(report_runs: ReportRuns) -> None:
+    """A new kind of event fails here until the report tests make a run that writes it."""
+    seen = {e["type"] for run in (report_runs.revised, report_runs.gated) for e in events(run)}
+    assert seen == set(EVENT_TYPES)
+    with Image.open(report_runs.revised / "frames" / "shot_1_1_1.png") as frame:
+        assert frame.size == (1080, 1920)
+
+
+def test_report_shows_title_counts_rounds_and_sections(report_runs: ReportRuns) -> None:
+    run = report_runs.revised
     out = write_report(run)
     assert out == run / "report.html"
     page = out.read_text(encoding="utf-8")
     nodes = plan_nodes(run)
-    title = next(n for n in nodes if n["id"] == "series")["payload"]["title"]  # type: ignore[index]
-    assert f"<h1>{html.escape(title, quote=True)}</h1>" in page
+    title = next(n for n in nodes if n["id"] == "series")["payload"]["title"]
+    assert HOSTILE in title and f"<h1>{esc(title)}</h1>" in page
     assert f'data-stat="nodes"><small>nodes</small><b>{len(nodes)}</b>' in page
-    assert "4 critique rounds, 1 revision." in page
-    assert "critique:series round 1: 2 issues" in page
-    assert "critique:series round 2: 0 issues" in page
-    assert "emotion_jump" in page and "Give Kai a beat of silence" in page
+    rounds, revisions = events(run, "critique"), events(run, "revision")
+    assert revisions and revisions[0]["target"] == "scene:1.1"
+    assert f"{len(rounds)} critique rounds, {len(revisions)} revision." in page
+    assert "critique:series round 1: 1 issue<" in page
+    assert "critique:series round 2: 0 issues<" in page
+    assert esc(CRITIC_FIX) in page and "motivation" in page
     assert 'class="del">' in page and 'class="add">' in page and "<mark>" in page
+    assert "<mark>after a long silence</mark>" in page  # the revision's diff
     for section in (
         "overview",
         "timeline",
@@ -85,44 +73,51 @@ def test_report_shows_title_counts_rounds_and_sections(run: Path) -> None:
         "files",
     ):
         assert f'<section id="{section}">' in page and f'href="#{section}"' in page
-    assert page.count('<details class="call"') == sum(
-        1
-        for line in (run / "events.jsonl").read_text("utf-8").splitlines()
-        if json.loads(line)["type"] == "llm_call"
-    )
-    assert 'src="frames/shot_1_1_1.png"' in page  # storyboard, in shot order
-    assert page.index("shot_1_1_2.png") < page.index("shot_1_2_1.png")
-    assert 'aria-label="emotional curve, episode 2"' in page and "target (outline)" in page
-    assert "Kai Moana" in page and "RuntimeError: ffmpeg exited with status 1" in page
-    assert "make the mother his older sister" in page and "<b>v0</b>" in page
+    assert page.count('<details class="call"') == len(events(run, "llm_call"))
+    board = page[page.index('<section id="storyboard">') :]
+    board = board[: board.index("</section>")]
+    assert 'src="frames/shot_1_1_1.png"' in board  # in shot order
+    assert board.index("shot_1_1_2.png") < board.index("shot_1_2_1.png")
+    assert board.count("<img ") == len([n for n in nodes if n["kind"] == "shot"])
+    assert 'aria-label="emotional curve, episode 1"' in page and "target (outline)" in page
+    assert '<source src="episode_01.mp4"' in page or 'src="episode_01.mp4"' in page
+    failed = next(n for n in nodes if n["status"] == "failed")
+    assert failed["id"] == "critique:series"
+    assert "<h3>Failed nodes (1)</h3>" in page and esc(failed["error"].split("\n")[0]) in page
+    assert esc(NOTE) in page and "<b>v0</b>" in page
     assert 'href="versions/v0/plan.json"' in page
-    assert "1 node differs from now: series" in page
+    assert "differs from now: scene:1.3" in page
     assert "flowchart LR" in page  # Mermaid source, collapsed
-    assert "Stopped for review after the scripts" in page
     assert out.stat().st_mode & 0o777 == 0o644
-    assert page.count("<svg") >= 3  # plan graph and one curve per episode
+    assert page.count("<svg") >= 2  # plan graph and the episode's curve
 
 
-def test_model_and_user_text_is_only_ever_escaped(run: Path) -> None:
-    page = write_report(run).read_text(encoding="utf-8")
+def test_a_gated_run_says_it_stopped_for_review(report_runs: ReportRuns) -> None:
+    page = write_report(report_runs.gated).read_text(encoding="utf-8")
+    assert "Stopped for review after the bible" in page
+    assert '<span class="status review">review</span>' in page
+    assert "The Raging Sea" in page and "No critique yet." in page
+
+
+def test_model_and_user_text_is_only_ever_escaped(report_runs: ReportRuns) -> None:
+    page = write_report(report_runs.revised).read_text(encoding="utf-8")
     for raw in RAW:
         assert raw not in page
-    assert html.escape(RAW[0], quote=True) in page
-    assert html.escape(RAW[1], quote=True) in page
+        assert esc(raw) in page
     assert page.count("<script") == 1 and f"<script>{JS}</script>" in page
     assert not re.search(r"<img[^>]*onerror", page, re.IGNORECASE)
-    csp = html.escape("script-src 'sha256-", quote=True)
+    csp = esc("script-src 'sha256-")
     assert "Content-Security-Policy" in page and csp in page
 
 
-def test_payload_paths_outside_the_run_are_never_linked(tmp_path: Path) -> None:
-    run = make_sample_run(tmp_path / "r", shots_per_scene=1)
+def test_payload_paths_outside_the_run_are_never_linked(done_copy: Path, tmp_path: Path) -> None:
+    run = done_copy
     plan = json.loads((run / "plan.json").read_text("utf-8"))
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"x")
     for node in plan["nodes"]:
         if node["id"] == "frame:1.1.1":
-            node["payload"]["path"] = "../secret.png"
+            node["payload"]["path"] = "../../secret.png"
         if node["id"] == "frame:1.2.1":
             node["payload"]["path"] = str(secret)
         if node["id"] == "frame:1.3.1":
@@ -133,34 +128,36 @@ def test_payload_paths_outside_the_run_are_never_linked(tmp_path: Path) -> None:
     assert page.count("no frame") == 3
 
 
-def test_broken_and_partial_runs_still_render(tmp_path: Path) -> None:
+def test_broken_and_partial_runs_still_render(done_copy: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     page = write_report(empty).read_text("utf-8")
     assert "not started" in page and "No node has started yet." in page
 
-    killed = make_sample_run(tmp_path / "killed", max_events=60)
-    with (killed / "events.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write('{"ts": "2025-03-01T09:00:40.000+00:00", "type": "node_do')  # torn line
-    page = write_report(killed).read_text("utf-8")
+    # what a kill leaves: the log's first lines, the last one torn mid-write
+    lines = (done_copy / "events.jsonl").read_text("utf-8").splitlines()
+    (done_copy / "events.jsonl").write_text("\n".join(lines[:60]) + "\n", "utf-8")
+    with (done_copy / "events.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(lines[60][:40])
+    page = write_report(done_copy).read_text("utf-8")
     assert "incomplete" in page and "bar unfinished" in page
 
-    broken = make_sample_run(tmp_path / "broken", frames=False)
-    plan = json.loads((broken / "plan.json").read_text("utf-8"))
+    plan = json.loads((done_copy / "plan.json").read_text("utf-8"))
     for node in plan["nodes"]:
         if node["kind"] in ("scene", "shot", "episode"):
             node["payload"] = "not an object"
         if node["kind"] == "critique":
             node["payload"] = {"rounds": "x", "final_issues": [1, None]}
     plan["edges"].append({"source": "cut:1", "target": "series"})  # a cycle
-    (broken / "plan.json").write_text(json.dumps(plan), "utf-8")
-    page = write_report(broken).read_text("utf-8")
+    (done_copy / "plan.json").write_text(json.dumps(plan), "utf-8")
+    shutil.rmtree(done_copy / "frames")
+    page = write_report(done_copy).read_text("utf-8")
     assert "could not be drawn" not in page
     assert "no frame" in page and 'aria-label="emotional curve, episode 1"' in page
 
-    (broken / "plan.json").write_text("{not json", "utf-8")
-    (broken / "events.jsonl").write_text("", "utf-8")
-    page = write_report(broken).read_text("utf-8")
+    (done_copy / "plan.json").write_text("{not json", "utf-8")
+    (done_copy / "events.jsonl").write_text("", "utf-8")
+    page = write_report(done_copy).read_text("utf-8")
     assert "plan.json unreadable" in page and "The plan is empty." in page
 
 
@@ -188,9 +185,11 @@ def _mutate(rnd: random.Random, obj: object, p: float) -> None:
             _mutate(rnd, value, p)
 
 
-def test_mangled_payloads_and_events_never_break_a_section(tmp_path: Path) -> None:
+def test_mangled_payloads_and_events_never_break_a_section(
+    revised_copy: Path, tmp_path: Path
+) -> None:
     """Fields of the wrong type anywhere (a model wrote them, or a tool did) still render."""
-    base = make_sample_run(tmp_path / "base", shots_per_scene=2)
+    base = revised_copy
     rnd = random.Random(7)
     for trial in range(25):
         plan = json.loads((base / "plan.json").read_text("utf-8"))
@@ -225,7 +224,8 @@ def _chromium() -> str | None:
     _chromium() is None and not os.environ.get("CI"),
     reason="no chromium (Debian: apt-get install chromium; setup.sh test installs it)",
 )
-def test_report_renders_in_headless_chromium(run: Path, tmp_path: Path) -> None:
+def test_report_renders_in_headless_chromium(report_runs: ReportRuns, tmp_path: Path) -> None:
+    run = report_runs.revised
     page = write_report(run)
     shot = tmp_path / "shot.png"
     base = [
@@ -258,7 +258,7 @@ def test_report_renders_in_headless_chromium(run: Path, tmp_path: Path) -> None:
     ).stdout
     nodes = len(plan_nodes(run))
     assert 'data-js="ready"' in dom  # our script ran under the page's CSP
-    assert "Salt and Thunder" in dom and f"<b>{nodes}</b>" in dom
-    assert "critique:series round 1: 2 issues" in dom
+    assert "The Raging Sea" in dom and f"<b>{nodes}</b>" in dom
+    assert "critique:series round 1: 1 issue" in dom
     assert '<img src="x"' not in dom and "<script>alert" not in dom
     assert HOSTILE not in dom

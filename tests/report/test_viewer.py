@@ -7,18 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.sample_run import make_sample_run
 
 from reelwright.report.viewer import serve
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, int, str]]:
-    run = make_sample_run(tmp_path / "runs" / "20250301-090000-sea", shots_per_scene=1)
-    (tmp_path / "runs" / "secret.txt").write_text("outside the run", "utf-8")
-    (tmp_path / "runs" / "20250301-090000-sea" / "link.txt").symlink_to(
-        tmp_path / "runs" / "secret.txt"
-    )
+def served(done_copy: Path) -> Iterator[tuple[Path, int, str]]:
+    run = done_copy
+    (run.parent / "secret.txt").write_text("outside the run", "utf-8")
+    (run / "link.txt").symlink_to(run.parent / "secret.txt")
     server, url = serve(run)
     try:
         yield run, int(server.server_address[1]), url
@@ -45,7 +42,7 @@ def test_serves_the_report_on_loopback_and_writes_it_first(served: tuple[Path, i
     assert (run / "report.html").is_file()
     status, headers, body = get(port, "/report.html")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert b"Salt and Thunder" in body and headers["X-Content-Type-Options"] == "nosniff"
+    assert b"The Raging Sea" in body and headers["X-Content-Type-Options"] == "nosniff"
     assert get(port, "/")[2] == body
     status, headers, png = get(port, "/frames/shot_1_1_1.png")
     assert status == 200 and headers["Content-Type"] == "image/png" and png[:4] == b"\x89PNG"
@@ -96,11 +93,11 @@ def test_refuses_a_missing_run(tmp_path: Path) -> None:
 
 
 def test_view_serves_until_ctrl_c_then_closes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    done_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from reelwright.report import viewer
 
-    run = make_sample_run(tmp_path / "r", shots_per_scene=1)
+    run = done_copy
     opened: list[str] = []
     seen: list[int] = []
 

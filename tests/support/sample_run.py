@@ -1,19 +1,29 @@
-"""A synthetic but schema-true run folder, for report tests, the benchmark and demos.
+"""A large synthetic run for bench/bench_report.py, written through the real run files.
 
-The story comes from the clean English fixture series, so ledgers, outlines and
-critique payloads have the shapes the real agents write. Times are simulated
-with per-resource lanes so the waterfall looks like a scheduled run.
+Report tests read real runs (tests/support/real_run.py); a real run of eight
+episodes with a dozen shots a scene would take an hour to render, so the
+benchmark builds one here instead. The plan is a real `Plan`, the log a real
+`EventLog`, the settings a real `RunSettings` and the version folder a real
+snapshot; only the clock is simulated (per-resource lanes, so the waterfall
+looks like a scheduled run) and the story comes from the clean English fixture.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
-HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
+from reelwright import events as event_log
+from reelwright.plan import Plan
+from reelwright.versions import snapshot
+from reelwright.settings import RunSettings
+from reelwright.store import RunDir
+
 _KIND_SECONDS = {
     "series": 9.0,
     "character": 1.2,
@@ -45,33 +55,34 @@ _RESOURCE = {
 _LANES = {"llm": 2, "image": 2, "video": 2, "tts": 1, "ffmpeg": 1, "cpu": 2}
 _SIZES = ["WS", "MCU", "CU", "MS", "ECU"]
 _MOVES = ["push in", "static", "pan", "static", "pull out"]
+_T0 = datetime(2025, 3, 1, 9, 0, 0, tzinfo=UTC)
 
 
 class _Run:
-    """Collects nodes, edges and events while the sample is simulated."""
+    """The plan and the event log of a run being simulated, with its clock."""
 
-    def __init__(self, run_id: str) -> None:
-        self.run_id = run_id
-        self.t0 = datetime(2025, 3, 1, 9, 0, 0, tzinfo=UTC)
-        self.nodes: dict[str, dict[str, Any]] = {}
-        self.edges: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
+    def __init__(self, run: RunDir) -> None:
+        self.run = run
+        self.plan = Plan()
+        self.plan.g.graph.update(run=run.id)
+        self.log = run.events()
+        self.now = 0.0
         self.lanes = {r: [0.0] * n for r, n in _LANES.items()}
         self.end: dict[str, float] = {}
 
-    def emit(self, t: float, type: str, agent: str | None, node: str | None, **f: Any) -> None:
-        ts = (self.t0 + timedelta(seconds=t)).isoformat(timespec="milliseconds")
-        self.events.append(
-            {
-                "ts": ts,
-                "run": self.run_id,
-                "seq": len(self.events) + 1,
-                "type": type,
-                "agent": agent,
-                "node": node,
-                **f,
-            }
-        )
+    @staticmethod
+    def iso(t: float) -> str:
+        return (_T0 + timedelta(seconds=t)).isoformat(timespec="milliseconds")
+
+    @contextmanager
+    def clock(self) -> Iterator[None]:
+        """The event log stamps events with the simulated time instead of now."""
+        with mock.patch.object(event_log, "now_iso", lambda: self.iso(self.now)):
+            yield
+
+    def emit(self, t: float, type: str, agent: str | None, node: str | None, **f: Any) -> int:
+        self.now = t
+        return self.log.emit(type, agent=agent, node=node, **f)
 
     def add(
         self,
@@ -82,38 +93,22 @@ class _Run:
         inputs: tuple[str, ...] | list[str] = (),
         order_only: tuple[str, ...] | list[str] = (),
     ) -> tuple[float, float]:
-        for src in inputs:
-            self.edges.append({"source": src, "target": node_id, "order_only": False})
-        for src in order_only:
-            self.edges.append({"source": src, "target": node_id, "order_only": True})
         ready = max([self.end.get(s, 0.0) for s in [*inputs, *order_only]] or [0.0])
         lanes = self.lanes[_RESOURCE[kind]]
         lane = min(range(len(lanes)), key=lambda i: lanes[i])
         start = max(ready, lanes[lane]) + 0.02
-        end = start + _KIND_SECONDS[kind] * (1 + 0.15 * (len(self.nodes) % 5))
+        end = start + _KIND_SECONDS[kind] * (1 + 0.15 * (len(self.plan) % 5))
         lanes[lane] = end
         self.end[node_id] = end
-        iso = (self.t0 + timedelta(seconds=start)).isoformat(timespec="milliseconds")
-        fin = (self.t0 + timedelta(seconds=end)).isoformat(timespec="milliseconds")
-        self.nodes[node_id] = {
-            "id": node_id,
-            "kind": kind,
-            "owner": owner,
-            "status": "done",
-            "version": 1,
-            "payload": payload,
-            "inputs_hash": "0" * 16,
-            "made_by": [],
-            "error": None,
-            "started_at": iso,
-            "finished_at": fin,
-        }
+        self.plan.add(node_id, kind, owner, inputs, payload=payload)
+        for source in order_only:
+            self.plan.link(source, node_id, order_only=True)
         self.emit(start, "node_started", owner, node_id, kind=kind)
         return start, end
 
     def done(self, node_id: str, start: float, end: float) -> None:
-        node = self.nodes[node_id]
-        self.emit(
+        node = self.plan.node(node_id)
+        seq = self.emit(
             end,
             "node_done",
             node["owner"],
@@ -122,7 +117,14 @@ class _Run:
             seconds=round(end - start, 3),
             version=1,
         )
-        node["made_by"] = [len(self.events)]
+        node.update(
+            status="done",
+            version=1,
+            made_by=[seq],
+            started_at=self.iso(start),
+            finished_at=self.iso(end),
+            inputs_hash=self.plan.compute_inputs_hash(node_id),
+        )
 
     def llm(self, t: float, agent: str, node: str, schema: str, prompt: str, reply: Any) -> None:
         text = json.dumps(reply, ensure_ascii=False)
@@ -131,9 +133,9 @@ class _Run:
             "llm_call",
             agent,
             node,
+            prompt=prompt,
             model="qwen2.5-coder-1.5b-instruct-q4_k",
             schema_name=schema,
-            prompt=prompt,
             messages=[
                 {"role": "system", "content": f"You are the {agent}. Reply in JSON."},
                 {
@@ -179,44 +181,40 @@ def _frame_png(path: Path, shot_id: str, names: list[str], night: bool) -> None:
 
 
 def make_sample_run(
-    path: Path,
-    *,
-    episodes: int = 2,
-    shots_per_scene: int = 3,
-    frames: bool = True,
-    hostile: bool = False,
-    fail_clip: bool = False,
-    review_gate: bool = False,
-    max_events: int | None = None,
+    path: Path, *, episodes: int = 2, shots_per_scene: int = 3, frames: bool = True
 ) -> Path:
-    """Write plan.json, events.jsonl, run.toml, frames and one version folder under path.
-
-    `hostile` plants markup in the premise, title, a line, an issue and a note;
-    `fail_clip` fails the last clip (node_failed); `review_gate` logs a gate stop.
-    """
+    """Write run.toml, plan.json, events.jsonl, frames and versions/v0 under path."""
     from support.fixtures_story import clean_story_en
 
     story = clean_story_en()
     bible = story.bible.model_dump(mode="json")
-    premise = "A young fisherman battles the raging sea to save his mother"
-    if hostile:
-        premise += " " + HOSTILE
-        bible["title"] += " " + HOSTILE
-        bible["locations"].append({"name": "Cave " + HOSTILE, "look": HOSTILE})
     path.mkdir(parents=True, exist_ok=True)
-    run = _Run(path.name)
-    settings = {
-        "premise": premise,
-        "episodes": episodes,
-        "episode_seconds": 60.0,
-        "lang": "en",
-        "llm": "local",
-        "seed": 0,
-        "critique_rounds": 2,
-        "images": "storyboard",
-        "video": "animatic",
-    }
-    run.emit(0.0, "run_started", None, None, premise=premise, settings=settings)
+    run_dir = RunDir(path)
+    settings = RunSettings(
+        premise="A young fisherman battles the raging sea to save his mother",
+        episodes=episodes,
+        episode_seconds=60.0,
+        llm="local",
+    )
+    run_dir.save_settings(settings)
+    run = _Run(run_dir)
+    with run.clock():
+        _write(run, story, bible, episodes, shots_per_scene, frames)
+    return path
+
+
+def _write(
+    run: _Run, story: Any, bible: dict[str, Any], episodes: int, shots: int, frames: bool
+) -> None:
+    settings = run.run.settings()
+    run.emit(
+        0.0,
+        "run_started",
+        None,
+        None,
+        premise=settings.premise,
+        settings=settings.model_dump(mode="json"),
+    )
     s, e = run.add("series", "series", "writer", bible)
     run.llm(e - 0.1, "writer", "series", "Bible", "writer_bible", bible)
     run.done("series", s, e)
@@ -236,32 +234,30 @@ def make_sample_run(
         run.llm(e - 0.1, "writer", f"episode:{ep}", "Outline", "writer_outline", outline)
         run.done(f"episode:{ep}", s, e)
         for n, scene in enumerate(view.scenes.values(), 1):
-            payload = scene.model_dump(mode="json")
-            if hostile and n == 1:
-                payload["lines"][0]["text"] = HOSTILE
             sid = f"scene:{ep}.{n}"
+            payload = scene.model_dump(mode="json")
             s, e = run.add(sid, "scene", "writer", payload, ["series", f"episode:{ep}"])
             run.llm(e - 0.1, "writer", sid, "Scene", "writer_scene", payload)
             run.done(sid, s, e)
             scene_ids.append(sid)
-    _critique(run, scene_ids, hostile)
-    if review_gate:
-        run.emit(run.end["critique:series"] + 0.01, "review_gate", None, None, gate="scripts")
+    _critique(run, scene_ids)
     for sid in scene_ids:
-        _shots(run, path, sid, shots_per_scene, frames)
+        _shots(run, sid, shots, frames)
     total = 0.0
     for ep in range(1, episodes + 1):
-        inputs = [n for n in run.nodes if n.startswith(f"line:{ep}.")]
-        order = [n for n in run.nodes if n.startswith(f"shotlist:{ep}.")]
+        inputs = [n for n in run.plan.ids("line") if n.startswith(f"line:{ep}.")]
+        order = [n for n in run.plan.ids("shotlist") if n.startswith(f"shotlist:{ep}.")]
         seconds = sum(
-            run.nodes[n]["payload"]["duration"] for n in run.nodes if n.startswith(f"shot:{ep}.")
+            run.plan.payload(n)["duration"]
+            for n in run.plan.ids("shot")
+            if n.startswith(f"shot:{ep}.")
         )
         cut = {
             "mp4": f"episode_{ep:02d}.mp4",
             "srt": f"episode_{ep:02d}.srt",
             "otio": f"episode_{ep:02d}.otio",
             "seconds": round(seconds, 3),
-            "pacing": [],
+            "pacing": [{"kind": "length", "detail": f"{seconds:.1f}s against 60s"}],
         }
         s, e = run.add(f"cut:{ep}", "cut", "editor", cut, [f"episode:{ep}", *inputs], order)
         run.emit(
@@ -271,7 +267,7 @@ def make_sample_run(
             f"cut:{ep}",
             round=0,
             source="pacing",
-            issues=[{"kind": "length", "detail": f"{seconds:.1f}s against 60s"}],
+            issues=cut["pacing"],
             found=1,
             fixed=0,
             remaining=1,
@@ -280,60 +276,20 @@ def make_sample_run(
         run.tool(e - 0.1, "editor", f"cut:{ep}", "ffmpeg:render", cut["mp4"])
         run.done(f"cut:{ep}", s, e)
         total = max(total, e)
-    failed: list[str] = []
-    if fail_clip:
-        last = [n for n in run.nodes if n.startswith("clip:")][-1]
-        node = run.nodes[last]
-        node.update(
-            status="failed",
-            payload=None,
-            version=0,
-            error="RuntimeError: ffmpeg exited with status 1",
-        )
-        done_event = next(e for e in run.events if e["type"] == "node_done" and e["node"] == last)
-        done_event.update(type="node_failed", error=node["error"])
-        for key in ("seconds", "version"):
-            done_event.pop(key, None)
-        failed.append(last)
-    run.emit(
-        total + 0.1,
-        "run_done",
-        None,
-        None,
-        status="failed" if failed else "done",
-        failed=failed,
-        seconds=round(total, 3),
-    )
-    _revision(run, path, total + 60, hostile)
-    events = run.events[:max_events] if max_events else run.events
-    plan = {
-        "directed": True,
-        "multigraph": False,
-        "graph": {"run": run.run_id},
-        "nodes": list(run.nodes.values()),
-        "edges": run.edges,
-    }
-    (path / "plan.json").write_text(json.dumps(plan, ensure_ascii=False, indent=1), "utf-8")
-    with (path / "events.jsonl").open("w", encoding="utf-8") as fh:
-        for event in events:
-            fh.write(json.dumps(event, ensure_ascii=False) + "\n")
-    toml = "\n".join(f"{k} = {json.dumps(v)}" for k, v in settings.items())
-    (path / "run.toml").write_text(
-        f'[reelwright]\nversion = "0.1.0"\n\n[settings]\n{toml}\n', "utf-8"
-    )
-    return path
+    run.emit(total + 0.1, "run_done", None, None, status="done", failed=[], seconds=total)
+    run.plan.save(run.run.plan_path)
+    _revision(run, total + 60)
 
 
-def _critique(run: _Run, scene_ids: list[str], hostile: bool) -> None:
+def _critique(run: _Run, scene_ids: list[str]) -> None:
     first, last = scene_ids[0], scene_ids[-1]
-    evidence = HOSTILE if hostile else "Don't you dare talk about him."
     issues = [
         {
             "node": first,
             "kind": "emotion_jump",
             "severity": "medium",
             "source": "code",
-            "evidence": evidence,
+            "evidence": "Don't you dare talk about him.",
             "fix": "Give Kai a beat of silence before he snaps.",
         },
         {
@@ -371,7 +327,7 @@ def _critique(run: _Run, scene_ids: list[str], hostile: bool) -> None:
     s, e = run.add("critique:series", "critique", "critics", report, ["series", *scene_ids])
     run.llm(s + 3, "critics", "critique:series", "CriticReport", "critic", {"issues": [issues[1]]})
     run.emit(s + 4, "critique", "critics", "critique:series", **rounds[0])
-    before = run.nodes[first]["payload"]
+    before = run.plan.payload(first)
     after = json.loads(json.dumps(before))
     after["lines"][1]["parenthetical"] = "after a long silence"
     after["lines"][1]["text"] = "You'll get your money. Now go."
@@ -386,33 +342,34 @@ def _critique(run: _Run, scene_ids: list[str], hostile: bool) -> None:
         after=json.dumps(after, ensure_ascii=False, indent=1),
         issues=[issues[0]],
     )
-    run.nodes[first]["payload"] = after
+    run.plan.node(first)["payload"] = after
     run.emit(e - 0.2, "critique", "critics", "critique:series", **rounds[1])
     run.done("critique:series", s, e)
 
 
-def _shots(run: _Run, path: Path, sid: str, count: int, frames: bool) -> None:
+def _shot(n: int, names: list[str], scene: dict[str, Any]) -> dict[str, Any]:
+    line_no = n if n <= len(scene["lines"]) else None
+    who = names[(n - 1) % len(names)]
+    return {
+        "size": _SIZES[n % 5],
+        "angle": "eye level",
+        "move": _MOVES[n % 5],
+        "lens_mm": 35 + 15 * (n % 3),
+        "duration": 2.0 + (n % 3),
+        "characters": [{"name": who, "position": "center"}],
+        "description": f"{who} in {scene['location']}",
+        "performance": "restrained",
+        "emotion": "tension",
+        "lines": [line_no] if line_no else [],
+        "transition": "cut",
+    }
+
+
+def _shots(run: _Run, sid: str, count: int, frames: bool) -> None:
     key = sid.split(":")[1]
-    scene = run.nodes[sid]["payload"]
+    scene = run.plan.payload(sid)
     names = scene["ledger"]["present"]
-    shots: list[dict[str, Any]] = []
-    for n in range(1, count + 1):
-        line_no = n if n <= len(scene["lines"]) else None
-        shots.append(
-            {
-                "size": _SIZES[n % 5],
-                "angle": "eye level",
-                "move": _MOVES[n % 5],
-                "lens_mm": 35 + 15 * (n % 3),
-                "duration": 2.0 + (n % 3),
-                "characters": [{"name": names[(n - 1) % len(names)], "position": "center"}],
-                "description": f"{names[(n - 1) % len(names)]} in {scene['location']}",
-                "performance": "restrained",
-                "emotion": "tension",
-                "lines": [line_no] if line_no else [],
-                "transition": "cut",
-            }
-        )
+    shots = [_shot(n, names, scene) for n in range(1, count + 1)]
     ep = key.split(".")[0]
     s, e = run.add(
         f"shotlist:{key}",
@@ -457,7 +414,7 @@ def _shots(run: _Run, path: Path, sid: str, count: int, frames: bool) -> None:
         rel = f"frames/shot_{shot_id.replace('.', '_')}.png"
         if frames:
             _frame_png(
-                path / rel,
+                run.run.path / rel,
                 shot_id,
                 [c["name"] for c in shot["characters"]],
                 scene["time_of_day"] in ("NIGHT", "DUSK"),
@@ -472,34 +429,20 @@ def _shots(run: _Run, path: Path, sid: str, count: int, frames: bool) -> None:
         )
         run.tool(e - 0.05, "cinematographer", f"frame:{shot_id}", "image:storyboard", rel)
         run.done(f"frame:{shot_id}", s, e)
-        clip: dict[str, Any] = {
-            "path": f"clips/shot_{shot_id.replace('.', '_')}.mp4",
-            "duration": shot["duration"],
-        }
+        clip = {"path": f"clips/shot_{shot_id.replace('.', '_')}.mp4", "duration": shot["duration"]}
         s, e = run.add(f"clip:{shot_id}", "clip", "cinematographer", clip, [f"frame:{shot_id}"])
         run.tool(e - 0.05, "cinematographer", f"clip:{shot_id}", "video:animatic", clip["path"])
         run.done(f"clip:{shot_id}", s, e)
 
 
-def _revision(run: _Run, path: Path, t: float, hostile: bool) -> None:
-    """One human note after the run; the run before it is kept in versions/v0 (as revise does)."""
-    note = "make the mother his older sister" + (" " + HOSTILE if hostile else "")
-    version = path / "versions" / "v0"
-    if version.exists():
-        shutil.rmtree(version)
-    version.mkdir(parents=True)
-    old = {
-        "directed": True,
-        "multigraph": False,
-        "graph": {},
-        "nodes": [dict(n) for n in run.nodes.values()],
-        "edges": run.edges,
-    }
-    (version / "plan.json").write_text(json.dumps(old, ensure_ascii=False), "utf-8")
-    (version / "note.txt").write_text(note, "utf-8")
-    bible = json.loads(json.dumps(run.nodes["series"]["payload"]))
+def _revision(run: _Run, t: float) -> None:
+    """One person's note after the run: the run before it is snapshotted as revise does."""
+    note = "make the mother his older sister"
+    snapshot(run.run, 0, note)
+    bible = json.loads(json.dumps(run.plan.payload("series")))
     bible["characters"][1]["role"] = "older sister"
-    run.nodes["series"]["payload"] = bible
-    run.nodes["series"]["version"] = 2
+    run.plan.node("series").update(payload=bible, version=2)
+    run.plan.g.graph["version"] = 1
     run.emit(t, "human_note", "human", None, note=note, nodes=["series"], version=1)
     run.llm(t + 2, "showrunner", "series", "Edit", "showrunner", {"node": "series"})
+    run.plan.save(run.run.plan_path)
