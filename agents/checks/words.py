@@ -48,7 +48,10 @@ _ZH_SURNAMES = (
     "蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
     "雷钱汤尹黎易常武乔贺赖龚文"
 )
-_ZH_ACTS = "走跑冲推站坐拿说喊看转猛一慢抓举扔拉打踢哭笑冷低抬点摇"
+_ZH_ACTS = tuple(
+    "猛地 一把 走进 走到 走过 推开 推门 冲进 冲出 站在 站起 转身 说道 喊道 大喊 慢慢 坐在 坐下 "
+    "拿起 看着 盯着 抓住 举起 扔下 拉住 低头 抬头 点头 摇头 冷笑 哭着 笑着 跪在 跑向 跑进".split()
+)
 _ZH_NAME = re.compile(rf"(?:^|(?<=[。！？；，\n]))((?:老|小)?[{_ZH_SURNAMES}][\u4e00-\u9fff]{{1,2}})")
 
 
@@ -159,15 +162,21 @@ def _stranger_en(text: str, known: set[str], in_action: bool) -> str | None:
 
 
 def _stranger_zh(text: str, names: Names, in_action: bool) -> str | None:
+    """A surname-led name opening a sentence: called to (王强，) or acting (王强猛地推门)."""
     known = {f for n in names.full for f in names.forms(n)}
     kin = set(relation_words("zh"))
     for m in _ZH_NAME.finditer(text):
-        name = m.group(1)
-        after = text[m.end() : m.end() + 1]
-        if any(name.startswith(k) or k.startswith(name) for k in known) or name in kin:
-            continue
-        if (not in_action and after in "，！") or (in_action and after and after in _ZH_ACTS):
-            return name
+        start = m.start(1)
+        for size in (2, 3):
+            name = text[start : start + size + (1 if text[start] in "老小" else 0)]
+            after = text[start + len(name) : start + len(name) + 2]
+            if any(name.startswith(k) or k.startswith(name) for k in known) or name in kin:
+                break
+            if name[-1] == name[-2]:  # 高高, 慢慢: a doubled word, not a name
+                break
+            calls = not in_action and after[:1] in ("，", "！")
+            if calls or (in_action and after.startswith(_ZH_ACTS)):
+                return name
     return None
 
 
