@@ -40,6 +40,7 @@ def ask(
     max_tokens: int | None = None,
     fresh_tries: int = 1,
     keep_near_miss: bool = False,
+    seed_offset: int = 0,
     **variables: Any,
 ) -> T:
     """Render a prompt file, call the run's model, log every attempt as an llm_call.
@@ -65,7 +66,7 @@ def ask(
                 check=check,
                 max_tokens=max_tokens,
                 on_call=log,
-                seed_offset=attempt,
+                seed_offset=seed_offset + attempt,
             )
         except ModelBehaviorError as exc:
             if attempt + 1 < fresh_tries:

@@ -287,3 +287,14 @@ def breath_limit(text: str) -> bool:
     if has_cjk(text):
         return len([c for c in text if c.isalnum()]) <= 24
     return len(text.split()) <= 14
+
+
+def state_at(outlines: list[Outline], ep: int, sc: int, bible: Bible) -> StoryState:
+    """The story state just before scene `sc` of episode `ep`."""
+    state = StoryState()
+    for e, outline in enumerate(outlines, 1):
+        for s, beat in enumerate(outline.scenes, 1):
+            if (e, s) == (ep, sc):
+                return state
+            state.apply(beat, bible)
+    return state

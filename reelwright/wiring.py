@@ -13,6 +13,7 @@ from reelwright.agents import cinematographer, critics, director, editor, frames
 from reelwright.agents.schemas import Bible, Outline, ShotList, slugify
 from reelwright.plan import Plan
 from reelwright.prompts import fingerprint
+from reelwright.repair_loop import expand_critique
 from reelwright.scheduler import Job
 from reelwright.settings import RunSettings
 
@@ -49,15 +50,20 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
             expand_episode,
             {**story, "p": fingerprint("writer_outline")},
         ),
-        "scene": Job(writer.write_scene, "llm", None, {**story, "p": fingerprint("writer_scene")}),
+        "scene": Job(
+            writer.write_scene,
+            "llm",
+            None,
+            {**story, "p": fingerprint("writer_scene", "writer_revise")},
+        ),
         "critique": Job(
             critics.critique,
             "llm",
-            None,
+            expand_critique,
             {
                 **story,
                 "rounds": settings.critique_rounds,
-                "p": fingerprint("critic", "writer_revise"),
+                "p": fingerprint("critic", "critic_closed"),
             },
         ),
         "shotlist": Job(
@@ -109,6 +115,8 @@ def expand_series(plan: Plan, node_id: str) -> None:
         plan.add(CRITIQUE, "critique", "critics", ["series"])
     for ep in range(1, episodes + 1):
         plan.add(f"episode:{ep}", "episode", "writer", ["series"])
+        if ep > 1:  # the plan's time, deaths and knowledge carry on from the episode before
+            plan.link(f"episode:{ep - 1}", f"episode:{ep}")
         plan.link(f"episode:{ep}", CRITIQUE)
         plan.add(f"cut:{ep}", "cut", "editor", [f"episode:{ep}"])
 
