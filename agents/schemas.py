@@ -207,6 +207,7 @@ class Scene(BaseModel):
     lines: list[DialogueLine] = Field(min_length=1, max_length=12)
     cause: str = Field(default="", description="The event that causes any emotional change")
     ledger: Ledger
+    revision: int = Field(default=0, description="The critique round that last revised it")
 
     @property
     def heading(self) -> str:

@@ -206,6 +206,7 @@ def write_scene(ctx: NodeContext) -> Scene:
             **common,
         )
         revised = to_scene(draft, beat, ledger, bible)
+        revised.revision = int(notes.get("round", 1))
         ctx.emit(
             "revision",
             round=notes.get("round", 1),

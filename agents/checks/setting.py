@@ -51,16 +51,15 @@ def _time_words(text: str) -> list[tuple[str, int, int]]:
             for m in re.finditer(re.escape(word), text):
                 before = text[max(0, m.start() - 2) : m.start()]
                 opening = re.search(r"(?:^|[。！？；\n])[^。！？；\n]{0,3}$", text[: m.start()])
-                setting = opening or before.endswith(("在", "已是", "到了", "正值", "时值"))
+                setting = opening or before.endswith(("已是", "到了", "正值", "时值"))
                 if setting and not before.endswith(_ZH_NOT_NOW):
                     found.append((word, m.start(), m.end()))
         return found
     for word in sorted(TIME_WORDS_EN, key=len, reverse=True):
-        pattern = rf"{_EN_SET_OPEN}(?:\w+\s+){{0,2}}({word})\b|\b(?:at|in the)\s+({word})\b"
+        pattern = rf"{_EN_SET_OPEN}(?:\w+\s+){{0,2}}({word})\b"
         for m in re.finditer(pattern, text, re.IGNORECASE):
-            group = 1 if m.group(1) else 2
-            if not _EN_NOT_NOW.search(text[: m.start(group)]):
-                found.append((word, m.start(group), m.end(group)))
+            if not _EN_NOT_NOW.search(text[: m.start(1)]):
+                found.append((word, m.start(1), m.end(1)))
     return found
 
 

@@ -292,7 +292,9 @@ def _sentiment_mismatch(story: StoryView, rng: random.Random, variant: int) -> s
 def _long(text: str) -> bool:
     """Long enough that even a near copy (one word dropped) must be caught."""
     flat = norm(text)
-    return len(flat) >= 14 if has_cjk(flat) else len(flat.split()) >= 7
+    if has_cjk(flat):  # the check counts two Chinese characters as a word
+        return sum(1 for c in flat if has_cjk(c)) >= 13
+    return len(flat.split()) >= 7
 
 
 def _nudge(text: str) -> str:

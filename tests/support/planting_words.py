@@ -191,6 +191,7 @@ def _false_kin(story: StoryView, rng: random.Random, variant: int) -> str:
 
 def _labels_flipped(story: StoryView, rng: random.Random, variant: int) -> str:
     """Every line of one speaker labelled against the speaker's planned feeling."""
+    names = Names(story.bible)
     options = []
     for sp in _scenes(story):
         if sp.beat is None:
@@ -198,14 +199,14 @@ def _labels_flipped(story: StoryView, rng: random.Random, variant: int) -> str:
         for f in sp.beat.feelings:
             strong = min(abs(f.start_valence), abs(f.end_valence)) >= 0.5
             if strong and f.start_valence * f.end_valence > 0:
-                if any(line.speaker == f.name for line in sp.scene.lines):
+                if any(names.resolve(line.speaker) == f.name for line in sp.scene.lines):
                     options.append((sp, f))
     sp, f = _pick(rng, options, "a speaker with a strong planned feeling")
     zh = story.lang == "zh"
     label = ("暴怒" if zh else "furious") if f.end_valence > 0 else ("狂喜" if zh else "elated")
     assert label_valence(label) * f.end_valence < 0
     for line in sp.scene.lines:
-        if line.speaker == f.name:
+        if names.resolve(line.speaker) == f.name:
             line.emotion = label
     return sp.sid
 
