@@ -162,3 +162,18 @@ def test_an_invented_place_becomes_the_nearest_bible_location() -> None:
     assert nearest_location("Dark cave entrance", ["Sea", "Cave"]) == "Cave"
     assert nearest_location("Hospital", ["Sea", "Cave"]) == "Sea"
     assert nearest_location("码头边", ["渔村小屋", "码头"]) == "码头"
+
+
+def test_series_md_names_each_episodes_pattern() -> None:
+    from reelwright.agents.exports import series_markdown
+    from reelwright.plan import Plan
+
+    plan_outline, _ = _plan(outline("en", 1, 3))
+    plan = Plan()
+    plan.add("series", "series", "writer", payload=bible("en"), status="done")
+    plan.add("episode:1", "episode", "writer", ["series"], status="done",
+             payload=plan_outline.model_dump(mode="json"))  # fmt: skip
+    text = series_markdown(_bible(), plan)
+    assert f"**Pattern:** {plan_outline.pattern}" in text
+    assert plan_outline.scenes[0].step in text
+    assert "Mei is Lin Hai's mother" in text
