@@ -41,8 +41,22 @@ _NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december christmas easter heaven hell "
     "earth moon sun english chinese america american china mama papa don't can't won't never "
-    "always just maybe all every each one two three four five six seven eight nine ten".split()
+    "always just maybe all every each one two three four five six seven eight nine ten "
+    "however yeah yep nope regardless indeed today tonight tomorrow yesterday still besides "
+    "anyway meanwhile instead otherwise sure right fine alright great good ah uh um hmm huh "
+    "wow damn again also once first next last later soon here then though although because "
+    "perhaps sometimes honestly seriously look okay whatever meanwhile afterwards".split()
 )
+
+
+def _name_like(word: str, known: set[str]) -> bool:
+    """A capitalised word that could be a person's name (not an adverb, not a known word)."""
+    low = word.lower()
+    if low in _NOT_NAMES or low in known:
+        return False
+    return not (
+        (low.endswith("ly") and len(low) >= 6) or low.endswith(("ing", "ed", "'s"))
+    )
 _ZH_SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋"
     "蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
@@ -142,21 +156,25 @@ def _known_words(story: StoryView, names: Names) -> set[str]:
 def _stranger_en(text: str, known: set[str], in_action: bool) -> str | None:
     """A capitalised name that is no bible character: a vocative, or mid-sentence in action."""
     for m in re.finditer(r"(?:^|[.!?]\s+)([A-Z][a-z]+)\s*[,!]\s", text):
-        word = m.group(1)
-        if word.lower() not in _NOT_NAMES and word.lower() not in known:
-            return word
+        rest = re.match(r"[^.!?]*[.!?]?", text[m.end() :])
+        sentence = rest.group(0) if rest else ""
+        spoken_to = "!" in sentence or "?" in sentence or re.search(r"\byou(r)?\b", sentence, re.I)
+        if spoken_to and _name_like(m.group(1), known):
+            return m.group(1)
     m = re.search(r",\s*([A-Z][a-z]+)\s*[.!?]*\s*$", text)
-    if m and m.group(1).lower() not in _NOT_NAMES and m.group(1).lower() not in known:
+    if m and _name_like(m.group(1), known):
         return m.group(1)
     if not in_action:
         return None
-    for m in re.finditer(r"(?<=[a-z,;] )([A-Z][a-z]+(?: [A-Z][a-z]+)?)(?= [a-z]+s\b)", text):
-        first = m.group(1).split()[0]
-        if first.lower() not in _NOT_NAMES and first.lower() not in known:
+    verb = r"(?= (?:[a-z]+ly )?[a-z]{2,}s\b(?<!ss)(?<!us)(?<!is))"
+    for m in re.finditer(rf"(?<=[a-z,;] )([A-Z][a-z]+(?: [A-Z][a-z]+)?){verb}", text):
+        before = text[: m.start()].split()[-1:]
+        article = before and before[0].lower() in ("the", "a", "an", "of", "to", "in", "on", "at")
+        if not article and _name_like(m.group(1).split()[0], known):
             return m.group(1)
-    for m in re.finditer(r"(?:^|[.!?]\s+)([A-Z][a-z]+ [A-Z][a-z]+)(?= [a-z]+s\b)", text):
+    for m in re.finditer(rf"(?:^|[.!?]\s+)([A-Z][a-z]+ [A-Z][a-z]+){verb}", text):
         first, last = m.group(1).split()
-        if not {first.lower(), last.lower()} & (_NOT_NAMES | known):
+        if _name_like(first, known) and _name_like(last, known):
             return m.group(1)
     return None
 
