@@ -34,6 +34,7 @@ def ask(
     max_tokens: int | None = None,
     fresh_tries: int = 1,
     keep_near_miss: bool = False,
+    seed_offset: int = 0,
     tag: str | None = None,
     **variables: Any,
 ) -> T:
@@ -59,7 +60,7 @@ def ask(
                 check=check,
                 max_tokens=max_tokens,
                 on_call=log,
-                seed_offset=attempt,
+                seed_offset=seed_offset + attempt,
                 tag=tag or ctx.node_id,
             )
         except ModelBehaviorError as exc:

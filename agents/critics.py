@@ -1,24 +1,30 @@
-"""The critique loop: code checks and model critics, then the writer revises.
+"""The critique node: check the words against the plan, and say which scenes go back.
 
-Rounds are bounded; every critique and revision is an event with before and
-after text. A critic issue whose quote is not in the script is dropped and
-counted, so critics cannot invent problems.
+The node only checks. Code checks run first; then closed questions built from the
+plan, one scene at a time, kept only when the quoted words are in the scene; open
+critics only on backends where they have measured recall. The node's payload names
+the scenes to revise and why (`repair`); the recipe stores those notes on the scene
+nodes and makes them stale, the writer revises, and this node runs again, reading its
+own previous payload to number the round and to say per issue: found, fixed or left.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from reelwright import ids
 from reelwright.context import AgentContext
 
 from .checks import run_checks
 from .common import ask, bible_of, characters_brief
+from .craft import load
+from .plan_text import facts
 from .schemas import CriticKind, EpisodeView, Issue, Outline, Scene, StoryView
-from .writer import revise_scene
+from .story_plan import state_at
 
 CRITICS = {
     "continuity": "Check plot continuity: motivation, who knows what, who is where, who holds "
@@ -27,6 +33,14 @@ CRITICS = {
     "from scene to scene, with a cause on screen; flag unmotivated melodrama and emotion "
     "labels that contradict the words.",
 }
+CLOSED = "plan_questions"
+# Kinds a rewrite of the scene's words can fix; the rest live in the plan or ledger.
+WORD_KINDS = frozenset(
+    "absent_actor unknown_name sentiment_mismatch near_duplicate wrong_language "
+    "status_contradiction secret_early wrong_place time_mismatch relation_mismatch "
+    "emotion_off_plan thin_scene plan_contradiction motivation tone character_voice "
+    "plot_hole emotion_unbelievable".split()
+)
 
 
 class CriticIssue(BaseModel):
@@ -41,6 +55,14 @@ class CriticReport(BaseModel):
     issues: list[CriticIssue] = Field(default_factory=list, max_length=6)
 
 
+class PlanVerdict(BaseModel):
+    """A closed question's answer: yes or no, and the words that break the plan."""
+
+    answer: Literal["yes", "no"]
+    quote: str = Field(default="", description="The exact words from the scene, copied")
+    fact: str = Field(default="", description="The plan fact they break")
+
+
 class RoundReport(BaseModel):
     round: int
     found: int
@@ -52,79 +74,227 @@ class RoundReport(BaseModel):
     issues: list[Issue]
 
 
+class IssueRecord(BaseModel):
+    """One issue's life across rounds."""
+
+    issue: Issue
+    found: int = Field(description="The round it was first found in")
+    status: Literal["open", "fixed", "left"] = "open"
+    closed: int | None = None
+    why: str = ""
+
+
 class CritiqueReport(BaseModel):
     rounds: list[RoundReport]
     final_issues: list[Issue]
     dropped_ungrounded: int
+    round: int = 1
+    rounds_allowed: int = 0
+    repair: dict[str, list[Issue]] = Field(default_factory=dict)
+    record: list[IssueRecord] = Field(default_factory=list)
+    skipped_critics: dict[str, str] = Field(default_factory=dict)
 
 
 def story_view(ctx: AgentContext) -> StoryView:
     episodes = []
     for ep_id in ctx.ids("episode"):
-        number = int(ep_id.split(":")[1])
+        number = ids.parse(ep_id).episode
         outline = Outline.model_validate(ctx.payload(ep_id))
         scenes = {
             sid: Scene.model_validate(ctx.payload(sid))
             for sid in ctx.ids("scene")
-            if sid.startswith(f"scene:{number}.")
+            if ids.episode_of(sid) == number and ctx.payload(sid) is not None
         }
         episodes.append(EpisodeView(number=number, outline=outline, scenes=scenes))
     settings = ctx.services.settings
-    return StoryView(lang=settings.lang, bible=bible_of(ctx), episodes=episodes)
-
-
-def critique(ctx: AgentContext) -> CritiqueReport:
-    rounds_allowed = ctx.services.settings.critique_rounds
-    rounds: list[RoundReport] = []
-    previous: list[Issue] = []
-    total_dropped = 0
-    for round_no in range(1, rounds_allowed + 2):
-        story = story_view(ctx)
-        issues = run_checks(story)
-        dropped = 0
-        critic_issues, dropped = model_critique(ctx, story)
-        issues += critic_issues
-        total_dropped += dropped
-        report = round_report(round_no, issues, previous, dropped)
-        rounds.append(report)
-        ctx.emit("critique", **report.model_dump(mode="json"))
-        if not issues or round_no > rounds_allowed:
-            break
-        if previous and _keys(issues) == _keys(previous):
-            break  # a stall: the same issues twice, revising again would not help
-        previous = issues
-        for scene_id, scene_issues in issues_by_scene(issues, story).items():
-            before = json.dumps(ctx.payload(scene_id), ensure_ascii=False, indent=1)
-            revised = revise_scene(ctx, scene_id, scene_issues)
-            ctx.set_payload(scene_id, revised.model_dump(mode="json"))
-            after = json.dumps(ctx.payload(scene_id), ensure_ascii=False, indent=1)
-            ctx.emit(
-                "revision",
-                round=round_no,
-                target=scene_id,
-                before=before,
-                after=after,
-                issues=[i.model_dump(mode="json") for i in scene_issues],
-            )
-    return CritiqueReport(
-        rounds=rounds, final_issues=rounds[-1].issues, dropped_ungrounded=total_dropped
+    return StoryView(
+        lang=settings.lang,
+        bible=bible_of(ctx),
+        episodes=episodes,
+        episode_seconds=settings.episode_seconds,
     )
 
 
-def model_critique(ctx: AgentContext, story: StoryView) -> tuple[list[Issue], int]:
-    """Both critics over each episode; issues that quote nothing real are dropped."""
+def measured_recall(model: str) -> dict[str, float]:
+    """Each critic's recall on planted defects, as measured for this backend (bench_critic)."""
+    table: dict[str, Any] = load("critic_recall")["backends"]
+    return dict(table.get(model) or table.get(model.partition(":")[0]) or {})
+
+
+def critics_to_call(ctx: AgentContext) -> tuple[list[str], dict[str, str]]:
+    """The critics worth calling on this backend, and why the others are skipped."""
+    if not ctx.services.settings.model_critics:
+        return [], {c: "model critics are off for this run" for c in [*CRITICS, CLOSED]}
+    recall = measured_recall(ctx.services.llm.model)
+    call, skipped = [], {}
+    for critic in [CLOSED, *CRITICS]:
+        if critic in recall and recall[critic] <= 0:
+            skipped[critic] = f"measured recall 0% on {ctx.services.llm.model} (bench_critic)"
+        else:
+            call.append(critic)
+    return call, skipped
+
+
+def previous_report(ctx: AgentContext) -> CritiqueReport | None:
+    """This node's last payload when it asked for repairs: the loop continues from it."""
+    payload = ctx.payload(ctx.node_id)
+    if not payload:
+        return None
+    try:
+        report = CritiqueReport.model_validate(payload)
+    except ValidationError:
+        return None
+    return report if report.repair else None
+
+
+def critique(ctx: AgentContext) -> CritiqueReport:
+    allowed = ctx.services.settings.critique_rounds
+    before = previous_report(ctx)
+    round_no = before.round + 1 if before else 1
+    story = story_view(ctx)
+    issues = run_checks(story)
+    calling, skipped = critics_to_call(ctx)
+    dropped = 0
+    if CLOSED in calling:
+        found, lost = plan_questions(ctx, story)
+        issues += found
+        dropped += lost
+    open_critics = [c for c in calling if c in CRITICS]
+    if open_critics:
+        found, lost = model_critique(ctx, story, open_critics)
+        issues += found
+        dropped += lost
+    total_dropped = dropped + (before.dropped_ungrounded if before else 0)
+    record = track(before.record if before else [], issues, round_no)
+    repair = repairs(issues, story) if round_no <= allowed else {}
+    if not repair:
+        close_out(record, round_no, allowed)
+    fixed = sum(1 for r in record if r.status == "fixed" and r.closed == round_no)
+    rounds = (before.rounds if before else []) + [round_report(round_no, issues, fixed, dropped)]
+    report = CritiqueReport(
+        rounds=rounds,
+        final_issues=issues,
+        dropped_ungrounded=total_dropped,
+        round=round_no,
+        rounds_allowed=allowed,
+        repair=repair,
+        record=record,
+        skipped_critics=skipped,
+    )
+    ctx.emit(
+        "critique",
+        **rounds[-1].model_dump(mode="json"),
+        sent_back=sorted(repair),
+        skipped_critics=skipped,
+    )
+    return report
+
+
+def track(record: list[IssueRecord], issues: list[Issue], round_no: int) -> list[IssueRecord]:
+    """Carry each issue's record forward: still there (open), gone (fixed), or new.
+
+    A rewrite changes the quote of a problem it did not fix, so an open issue still
+    matches a new one of the same scene and kind: it stays open with the new evidence.
+    """
+    unmatched = list(issues)
+    out: list[IssueRecord] = []
+    for rec in record:
+        if rec.status != "open":
+            out.append(rec)
+            continue
+        same = next((i for i in unmatched if _key(i) == _key(rec.issue)), None)
+        same = same or next(
+            (i for i in unmatched if (i.node, i.kind) == (rec.issue.node, rec.issue.kind)), None
+        )
+        if same is None:
+            out.append(rec.model_copy(update={"status": "fixed", "closed": round_no}))
+        else:
+            unmatched.remove(same)
+            out.append(rec.model_copy(update={"issue": same}))
+    out += [IssueRecord(issue=i, found=round_no) for i in unmatched]
+    return out
+
+
+def close_out(record: list[IssueRecord], round_no: int, allowed: int) -> None:
+    """The loop ends: every open issue is left, with the reason."""
+    for rec in record:
+        if rec.status != "open":
+            continue
+        rec.status, rec.closed = "left", round_no
+        if rec.issue.kind not in WORD_KINDS or not rec.issue.node.startswith("scene:"):
+            rec.why = "in the plan or ledger: rewriting a scene's words cannot change it"
+        elif allowed == 0:
+            rec.why = "critique rounds are set to 0"
+        else:
+            rec.why = f"still there after {allowed} repair round(s)"
+
+
+def repairs(issues: list[Issue], story: StoryView) -> dict[str, list[Issue]]:
+    """The scenes to send back: each with its own failing checks that words can fix."""
+    scenes = {sid for e in story.episodes for sid in e.scenes}
+    out: dict[str, list[Issue]] = {}
+    for issue in issues:
+        if issue.node in scenes and issue.kind in WORD_KINDS:
+            out.setdefault(issue.node, []).append(issue)
+    return out
+
+
+def plan_questions(ctx: AgentContext, story: StoryView) -> tuple[list[Issue], int]:
+    """One closed question per scene, built from the plan; a 'yes' counts only with a real quote."""
+    outlines = [e.outline for e in sorted(story.episodes, key=lambda e: e.number)]
+    kept: list[Issue] = []
+    dropped = 0
+    for episode in story.episodes:
+        for sid, scene in episode.scenes.items():
+            sc = ids.parse(sid).scene
+            if sc > len(episode.outline.scenes):
+                continue
+            beat = episode.outline.scenes[sc - 1]
+            state = state_at(outlines, episode.number, sc, story.bible)
+            verdict = ask(
+                ctx,
+                "critic_closed",
+                PlanVerdict,
+                max_tokens=160,
+                tag=sid,
+                facts="\n".join(facts(beat, state, story.lang)),
+                scene=words_of(scene),
+            )
+            if verdict.answer != "yes":
+                continue
+            if not grounded(verdict.quote, words_of(scene)) or len(verdict.quote.strip()) < 4:
+                dropped += 1
+                continue
+            fix = f"Per the plan ({verdict.fact or 'see the plan'}), rewrite these words."
+            kept.append(
+                Issue(
+                    node=sid,
+                    kind="plan_contradiction",
+                    severity="medium",
+                    evidence=verdict.quote.strip().strip("\"'“”「」"),
+                    fix=fix,
+                    source="critic",
+                )
+            )
+    return kept, dropped
+
+
+def model_critique(
+    ctx: AgentContext, story: StoryView, critics: list[str]
+) -> tuple[list[Issue], int]:
+    """Open critics over each episode; issues that quote nothing real are dropped."""
     kept: list[Issue] = []
     dropped = 0
     for episode in story.episodes:
         script = episode_script(episode)
-        for critic, focus in CRITICS.items():
+        for critic in critics:
             report = ask(
                 ctx,
                 "critic",
                 CriticReport,
                 max_tokens=700,
                 critic=critic,
-                focus=focus,
+                focus=CRITICS[critic],
                 characters=characters_brief(story.bible),
                 episode=episode.number,
                 hook=episode.outline.hook,
@@ -147,6 +317,12 @@ def model_critique(ctx: AgentContext, story: StoryView) -> tuple[list[Issue], in
                     )
                 )
     return kept, dropped
+
+
+def words_of(scene: Scene) -> str:
+    """The words a closed question reads: the action and the numbered lines."""
+    lines = "\n".join(f"{line.speaker}: {line.text}" for line in scene.lines)
+    return f"{scene.action}\n{lines}"
 
 
 def episode_script(episode: EpisodeView) -> str:
@@ -174,28 +350,7 @@ def grounded(quote: str, artifact: str) -> bool:
     return bool(quote) and quote in normalise(artifact)
 
 
-def issues_by_scene(issues: list[Issue], story: StoryView) -> dict[str, list[Issue]]:
-    """Send each issue to the scene that can fix it; episode issues go to its first or last."""
-    out: dict[str, list[Issue]] = {}
-    for issue in issues:
-        target = issue.node
-        if issue.node.startswith("episode:"):
-            number = int(issue.node.split(":")[1])
-            episode = next((e for e in story.episodes if e.number == number), None)
-            if episode is None or not episode.scenes:
-                continue
-            ids = list(episode.scenes)
-            target = ids[0] if issue.kind == "missing_hook" else ids[-1]
-        if target.startswith("scene:"):
-            out.setdefault(target, []).append(issue)
-    return out
-
-
-def round_report(
-    round_no: int, issues: list[Issue], previous: list[Issue], dropped: int
-) -> RoundReport:
-    now = _keys(issues)
-    fixed = sum(1 for key in _keys(previous) if key not in now)
+def round_report(round_no: int, issues: list[Issue], fixed: int, dropped: int) -> RoundReport:
     return RoundReport(
         round=round_no,
         found=len(issues),
@@ -208,5 +363,5 @@ def round_report(
     )
 
 
-def _keys(issues: list[Issue]) -> set[tuple[str, str, str]]:
-    return {(i.node, i.kind, normalise(i.evidence)) for i in issues}
+def _key(issue: Issue) -> tuple[str, str, str]:
+    return (issue.node, issue.kind, normalise(issue.evidence))

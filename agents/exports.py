@@ -16,7 +16,7 @@ from reelwright.tools.jsonio import write_text_atomic
 from reelwright.tools.screenplay import Script, ScriptLine, ScriptScene, to_fountain, write_all
 from reelwright.tools.tts import cast_voice
 
-from .schemas import Bible, Outline, Scene
+from .schemas import Bible, Outline, Scene, SceneBeat
 
 CSV_COLUMNS = [
     "shot_id",
@@ -96,6 +96,9 @@ def series_markdown(bible: Bible, plan: Plan, lang: str = "en") -> str:
             f"- **Voice:** {c.voice} (TTS: {tts.label})",
             "",
         ]
+    if bible.relations:
+        out += ["## Relations", ""]
+        out += [f"- {r.a} is {r.b}'s {r.kind}" for r in bible.relations] + [""]
     out += ["## Locations", ""] + [f"- **{loc.name}:** {loc.look}" for loc in bible.locations]
     out += ["", "## Series arc", "", bible.arc, "", "## Episodes", ""]
     for ep_id in plan.ids("episode"):
@@ -104,11 +107,31 @@ def series_markdown(bible: Bible, plan: Plan, lang: str = "en") -> str:
             out += [
                 f"### Episode {ep_id.split(':')[1]}: {o.title}",
                 "",
+                *craft_lines(o),
                 f"- **Hook:** {o.hook}",
                 f"- **Cliffhanger:** {o.cliffhanger}",
             ]
-            out += [f"- Scene {i}: {b.beat}" for i, b in enumerate(o.scenes, 1)] + [""]
+            out += [scene_line(i, b) for i, b in enumerate(o.scenes, 1)] + [""]
     return "\n".join(out) + "\n"
+
+
+def craft_lines(outline: Outline) -> list[str]:
+    """Which craft pattern, hook kind and cliffhanger kind the episode's plan used."""
+    if not outline.pattern:
+        return []
+    return [
+        f"- **Pattern:** {outline.pattern} (hook: {outline.hook_kind}, "
+        f"cliffhanger: {outline.cliffhanger_kind})"
+    ]
+
+
+def scene_line(number: int, beat: SceneBeat) -> str:
+    """A scene of the plan: its step in the pattern, its beat, when, and who is there."""
+    step = f" *({beat.step})*" if beat.step else ""
+    when = f"day {beat.day}, {beat.hour:02d}:00" if beat.feelings else ""
+    who = ", ".join(beat.characters)
+    tail = f" [{when}; {who}]" if when else ""
+    return f"- Scene {number}: {beat.beat}{step}{tail}"
 
 
 def write_script(

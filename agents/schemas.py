@@ -43,6 +43,17 @@ class Location(BaseModel):
     look: str = Field(description="Visual words for the place: materials, colours, light")
 
 
+class Relation(BaseModel):
+    """`a` is the `kind` of `b`: ("Mei", "mother", "Lin Hai") reads "Mei is Lin Hai's mother"."""
+
+    a: str = Field(description="A character name")
+    kind: str = Field(
+        description="One word: mother, father, son, daughter, brother, sister, "
+        "wife, husband, lover, friend, rival, boss, creditor"
+    )
+    b: str = Field(description="Another character name")
+
+
 class Bible(BaseModel):
     title: str
     logline: str
@@ -51,12 +62,32 @@ class Bible(BaseModel):
     characters: list[Character] = Field(min_length=2, max_length=6)
     locations: list[Location] = Field(min_length=1, max_length=6)
     arc: str = Field(description="The series arc from first episode to last")
+    relations: list[Relation] = Field(
+        default_factory=list, max_length=8, description="How the characters are related"
+    )
 
 
 # --- episode outlines ---------------------------------------------------------
 
 
+class PlannedFeeling(BaseModel):
+    """A present character's feeling at a scene's start and end (valence -1..1, set in code)."""
+
+    name: str
+    start: str
+    start_valence: float = 0.0
+    end: str
+    end_valence: float = 0.0
+
+
+class PropMove(BaseModel):
+    item: str = Field(description="The prop, two or three words")
+    to: str = Field(description="Who holds it after this scene")
+
+
 class SceneBeat(BaseModel):
+    """One scene of the plan: the facts its words must honour (the contract)."""
+
     location: str = Field(description="One of the bible's location names")
     interior: bool = Field(description="True for INT, false for EXT")
     time_of_day: TimeOfDay
@@ -65,6 +96,18 @@ class SceneBeat(BaseModel):
     turn: str = Field(description="What changes by the scene's end (the cause of any shift)")
     target_emotion: str = Field(description="Dominant emotion the audience should feel")
     target_valence: float = Field(description="Target emotional valence, from -1 to 1")
+    # the plan's facts, filled and repaired in code (defaults keep old payloads valid)
+    day: int = 1
+    hour: int = 12
+    feelings: list[PlannedFeeling] = Field(default_factory=list)
+    reveal: str = ""
+    reveals: list[str] = Field(
+        default_factory=list, description="Characters whose bible secret comes out here"
+    )
+    gives: list[PropMove] = Field(default_factory=list)
+    hurt: list[str] = Field(default_factory=list)
+    dies: list[str] = Field(default_factory=list)
+    step: str = Field(default="", description="The craft pattern's step this scene plays")
 
 
 class Outline(BaseModel):
@@ -72,6 +115,50 @@ class Outline(BaseModel):
     hook: str = Field(description="What grabs the viewer in the first 3 seconds")
     cliffhanger: str = Field(description="The unresolved moment that ends the episode")
     scenes: list[SceneBeat] = Field(min_length=1, max_length=6)
+    pattern: str = ""
+    hook_kind: str = ""
+    cliffhanger_kind: str = ""
+
+
+# --- what the model is asked for (compact: a 1.5B model writes ~5 tokens a second) ----
+
+
+class FeelingDraft(BaseModel):
+    name: str
+    start: str = Field(description="One word")
+    end: str = Field(description="One word")
+
+
+class BeatDraft(BaseModel):
+    location: str = Field(description="One of the locations")
+    interior: bool
+    hour: int = Field(description="In-story hour 0-23")
+    characters: list[str] = Field(description="Names of who is there")
+    beat: str = Field(description="What happens, one sentence")
+    turn: str = Field(description="What changes and why")
+    feelings: list[FeelingDraft] = Field(description="Each character there: start, end")
+    reveal: str = Field(default="", description="What someone learns here, or empty")
+    gives: list[PropMove] = Field(default_factory=list)
+    hurt: list[str] = Field(default_factory=list)
+    dies: list[str] = Field(default_factory=list)
+
+
+class OutlineDraft(BaseModel):
+    title: str
+    hook: str = Field(description="What grabs the viewer in the first 3 seconds")
+    cliffhanger: str = Field(description="The unresolved moment that ends the episode")
+    scenes: list[BeatDraft] = Field(min_length=1, max_length=6)
+
+
+class LineDraft(BaseModel):
+    speaker: str = Field(description="A name of someone there")
+    text: str = Field(description="One breath: at most 12 words")
+    emotion: str = Field(description="One word")
+
+
+class SceneDraft(BaseModel):
+    action: str = Field(description="What we see, present tense, two or three sentences")
+    lines: list[LineDraft] = Field(min_length=1, max_length=16)
 
 
 # --- scenes and the state ledger ---------------------------------------------
@@ -119,6 +206,7 @@ class Scene(BaseModel):
     lines: list[DialogueLine] = Field(min_length=1, max_length=12)
     cause: str = Field(default="", description="The event that causes any emotional change")
     ledger: Ledger
+    revision: int = Field(default=0, description="The critique round that last revised it")
 
     @property
     def heading(self) -> str:
@@ -166,6 +254,14 @@ CodeKind = Literal[
     "sentiment_mismatch",
     "near_duplicate",
     "wrong_language",
+    # the words against the plan and the bible
+    "status_contradiction",  # a line mourns or buries someone the plan keeps alive
+    "secret_early",  # a bible secret is spoken before the scene that reveals it
+    "wrong_place",  # the action sets the scene somewhere other than its heading
+    "time_mismatch",  # a time word (midnight, 清晨) against the planned hour
+    "relation_mismatch",  # "my brother" where the bible says otherwise
+    "emotion_off_plan",  # a line's emotion against the planned feeling's direction
+    "thin_scene",  # too few lines, or one speaker where two or more are present
 ]
 CriticKind = Literal[
     "motivation",
@@ -179,6 +275,7 @@ CriticKind = Literal[
     "prop_not_held",
     "time_backwards",
     "sentiment_mismatch",
+    "plan_contradiction",  # a closed question: the words say otherwise than the plan
 ]
 IssueKind = Literal[CodeKind, CriticKind]
 
@@ -206,3 +303,4 @@ class StoryView(BaseModel):
     lang: Lang
     bible: Bible
     episodes: list[EpisodeView]
+    episode_seconds: float = Field(default=0, description="Target length; 0 skips line counts")

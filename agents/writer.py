@@ -1,18 +1,27 @@
-"""The writer: premise to bible, bible to episode outlines, outline beat to scene.
+"""The writer: premise to bible, bible to a checked story plan, plan beat to a scene's words.
 
-One scene per model call with only the slice of the story it needs, so the
-small embedded model copes and the scenes of an episode are written in parallel.
+The outline is the contract: code picks the episode's craft pattern, the model fills
+it in compact form, and code repairs the plan before any scene is written. The scene
+writer writes only action and dialogue; the ledger comes from the plan. When the
+critique loop sends a scene back (notes on its plan node), the same job revises it
+with the failing checks in the prompt and a fresh seed for the round.
 """
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
+from reelwright import ids
 from reelwright.context import AgentContext
 
+from .bible_rules import relations_brief, repair_bible
 from .checks.text import Names
 from .common import ask, bible_of, characters_brief, has_cjk, language_problems, language_rule
-from .schemas import Bible, Issue, Outline, Scene
+from .craft import pick_craft
+from .plan_text import characters_here, clock, facts
+from .scene_draft import draft_problems, resolve, script_text, to_scene
+from .schemas import Bible, Issue, Outline, OutlineDraft, Scene, SceneDraft
+from .story_plan import build_outline, ledger_for, plan_lines, state_at, state_before
 
 
 def scene_count(episode_seconds: float) -> int:
@@ -29,7 +38,7 @@ def write_bible(ctx: AgentContext) -> Bible:
         texts = [bible.title, bible.logline, *names, *(c.want for c in bible.characters)]
         return problems + language_problems(texts, s.lang, "the bible")
 
-    return ask(
+    bible = ask(
         ctx,
         "writer_bible",
         Bible,
@@ -39,63 +48,92 @@ def write_bible(ctx: AgentContext) -> Bible:
         episodes=s.episodes,
         language_rule=language_rule(s.lang),
     )
+    bible, notes = repair_bible(bible, s.premise)
+    _log_repairs(ctx, "repair_bible", notes)
+    return bible
+
+
+def _log_repairs(ctx: AgentContext, tool: str, notes: list[str]) -> None:
+    if notes:
+        ctx.emit("tool_call", tool=tool, args={}, seconds=0, result="; ".join(notes)[:2000])
+
+
+def earlier_outlines(ctx: AgentContext, episode: int) -> list[Outline]:
+    """The plans of the episodes before this one (each episode waits for the one before)."""
+    out = []
+    for ep in range(1, episode):
+        payload = ctx.payload(ids.episode(ep)) if ids.episode(ep) in ctx.ids("episode") else None
+        if payload is not None:
+            out.append(Outline.model_validate(payload))
+    return out
 
 
 def write_outline(ctx: AgentContext) -> Outline:
     s = ctx.services.settings
     bible = bible_of(ctx)
-    number = int(ctx.node_id.split(":")[1])
+    number = ids.parse(ctx.node_id).episode
     wanted = scene_count(s.episode_seconds)
     locations = [loc.name for loc in bible.locations]
     names = Names(bible)
+    craft = pick_craft(s.lang, number, s.episodes, wanted, s.seed)
+    earlier = earlier_outlines(ctx, number)
+    before = state_before(earlier, bible)
     if number == 1:
         position = "This is the first episode: open the story fast."
     elif number == s.episodes:
         position = "This is the last episode: pay off the arc, but still end on a charged moment."
     else:
         position = "Pick up right after the previous episode's cliffhanger."
+    so_far = []
+    if earlier:
+        so_far.append(f"Last episode ended: {earlier[-1].cliffhanger}")
+        so_far.append(f"It is now day {before.day}, {clock(max(0, before.hour), s.lang)}.")
+    if before.dead:
+        so_far.append(f"Dead: {', '.join(sorted(before.dead))}.")
 
-    def check(outline: Outline) -> list[str]:
+    def check(draft: OutlineDraft) -> list[str]:
         problems = []
-        if len(outline.scenes) != wanted:
-            problems.append(f"write exactly {wanted} scenes, not {len(outline.scenes)}")
-        for i, beat in enumerate(outline.scenes, 1):
-            if not any(ch.isalpha() for ch in beat.target_emotion):
-                problems.append(f"scenes.{i}.target_emotion must be a word, not a number")
-            unknown = [n for n in beat.characters if loose_name(names, n) is None]
-            if unknown:
-                problems.append(
-                    f"scenes.{i}: unknown characters {unknown}; use {sorted(names.full)}"
-                )
-        if not outline.hook.strip() or not outline.cliffhanger.strip():
+        if len(draft.scenes) != wanted:
+            problems.append(f"write exactly {wanted} scenes, not {len(draft.scenes)}")
+        for i, beat in enumerate(draft.scenes, 1):
+            unknown = [n for n in beat.characters if resolve(names, n) is None]
+            if unknown and len(unknown) == len(beat.characters):
+                problems.append(f"scenes.{i}: unknown characters {unknown}; use {names.full}")
+        if not draft.hook.strip() or not draft.cliffhanger.strip():
             problems.append("the hook and the cliffhanger must not be empty")
-        texts = [outline.hook, outline.cliffhanger, *(b.beat for b in outline.scenes)]
+        texts = [draft.hook, draft.cliffhanger, *(b.beat for b in draft.scenes)]
         return problems + language_problems(texts, s.lang, "the outline")
 
-    outline = ask(
+    draft = ask(
         ctx,
         "writer_outline",
-        Outline,
+        OutlineDraft,
         check=check,
         fresh_tries=2,
-        max_tokens=1200,
+        keep_near_miss=True,
+        max_tokens=1500,
         title=bible.title,
         logline=bible.logline,
         tone=bible.tone,
         characters=characters_brief(bible),
+        relations=relations_brief(bible),
         locations=", ".join(locations),
         arc=bible.arc,
+        so_far=" ".join(so_far) or "(the story starts here)",
         episode=number,
         episodes=s.episodes,
         seconds=int(s.episode_seconds),
         position=position,
         scenes=wanted,
+        pattern=craft.pattern_name,
+        steps="\n".join(f"{i}. {step}" for i, step in enumerate(craft.steps, 1)),
+        hook_kind=craft.hook,
+        cliffhanger_kind=craft.cliffhanger,
         language_rule=language_rule(s.lang),
     )
-    for beat in outline.scenes:
-        beat.target_valence = max(-1.0, min(1.0, beat.target_valence))
-        beat.characters = list(dict.fromkeys(loose_name(names, n) or n for n in beat.characters))
-        beat.location = nearest_location(beat.location, locations)
+    draft.scenes = draft.scenes[:wanted] or draft.scenes
+    outline, notes = build_outline(draft, bible, craft, earlier, locations, nearest_location)
+    _log_repairs(ctx, "repair_outline", notes)
     return outline
 
 
@@ -117,142 +155,92 @@ def nearest_location(name: str, locations: list[str]) -> str:
     return max(enumerate(locations), key=score)[1]
 
 
+def repair_notes(ctx: AgentContext) -> dict[str, Any] | None:
+    """The critique loop's notes on this scene, when they are about its current version."""
+    with ctx.lock:
+        node = ctx.plan.node(ctx.node_id)
+        notes = node.get("notes")
+        if notes and node["payload"] is not None and notes.get("version") == node["version"]:
+            return dict(notes)
+    return None
+
+
 def write_scene(ctx: AgentContext) -> Scene:
+    """Write the scene's words from its plan, or revise them when the critique sent notes."""
     s = ctx.services.settings
     bible = bible_of(ctx)
-    ep, sc = (int(x) for x in ctx.node_id.split(":")[1].split("."))
-    outline = Outline.model_validate(ctx.payload(f"episode:{ep}"))
+    ref = ids.parse(ctx.node_id)
+    ep, sc = ref.episode, ref.scene
+    outlines = earlier_outlines(ctx, ep) + [Outline.model_validate(ctx.payload(ids.episode(ep)))]
+    outline = outlines[-1]
     beat = outline.scenes[sc - 1]
-    prev = outline.scenes[sc - 2].beat if sc > 1 else "(this is the episode's first scene)"
-    nxt = outline.scenes[sc].beat if sc < len(outline.scenes) else "(this is the last scene)"
+    before = state_at(outlines, ep, sc, bible)
+    ledger = ledger_for(outlines, ep, sc, bible)
+    want = plan_lines(s.episode_seconds, len(outline.scenes))
+    common: dict[str, Any] = {
+        "characters": characters_here(bible, beat, before.revealed),
+        "relations": relations_brief(bible),
+        "facts": "\n".join(facts(beat, before, s.lang)),
+        "lines_wanted": want,
+        "speakers": ", ".join(beat.characters),
+        "language_rule": language_rule(s.lang),
+    }
+    notes = repair_notes(ctx)
+
+    def check(draft: SceneDraft) -> list[str]:
+        return draft_problems(draft, bible, beat, s.lang, min_lines=max(2, round(0.6 * want)))
+
+    if notes is not None:
+        current = Scene.model_validate(ctx.payload(ctx.node_id))
+        issues = [Issue.model_validate(i) for i in notes.get("issues", [])]
+        draft = ask(
+            ctx,
+            "writer_revise",
+            SceneDraft,
+            check=check,
+            keep_near_miss=True,
+            max_tokens=1300,
+            seed_offset=100 * int(notes.get("round", 1)),
+            scene=script_text(current),
+            issues="\n".join(f'- [{i.kind}] "{i.evidence}": {i.fix}' for i in issues),
+            **common,
+        )
+        revised = to_scene(draft, beat, ledger, bible)
+        revised.revision = int(notes.get("round", 1))
+        ctx.emit(
+            "revision",
+            round=notes.get("round", 1),
+            target=ctx.node_id,
+            before=script_text(current),
+            after=script_text(revised),
+            issues=[i.model_dump(mode="json") for i in issues],
+        )
+        return revised
     extra = []
     if sc == 1:
         extra.append(f"Open on the hook in the very first line: {outline.hook}")
     if sc == len(outline.scenes):
         extra.append(f"End on the cliffhanger: {outline.cliffhanger}")
-    scene = ask(
+    prev = outline.scenes[sc - 2].beat if sc > 1 else "(this is the episode's first scene)"
+    nxt = outline.scenes[sc].beat if sc < len(outline.scenes) else "(this is the last scene)"
+    draft = ask(
         ctx,
         "writer_scene",
-        Scene,
-        check=lambda scene: scene_problems(scene, bible, beat.characters, s.lang, min_lines=2),
+        SceneDraft,
+        check=check,
         fresh_tries=2,
         keep_near_miss=True,
         max_tokens=1300,
         title=bible.title,
         tone=bible.tone,
-        characters=characters_brief(bible, beat.characters),
-        episode=ep,
-        hook=outline.hook,
-        cliffhanger=outline.cliffhanger,
-        previous=prev,
-        next=nxt,
         scene_no=sc,
         scene_count=len(outline.scenes),
-        location=beat.location,
-        int_ext="interior" if beat.interior else "exterior",
-        time_of_day=beat.time_of_day,
-        present=", ".join(beat.characters),
         beat=beat.beat,
-        turn=beat.turn,
-        target_emotion=beat.target_emotion,
-        target_valence=beat.target_valence,
+        turn=beat.turn or "(none)",
+        step=beat.step or "(free)",
+        previous=prev,
+        next=nxt,
         extra="\n".join(extra),
-        language_rule=language_rule(s.lang),
+        **common,
     )
-    # the outline fixes the heading: small models drift on INT/EXT and time of day
-    scene.location, scene.interior, scene.time_of_day = (
-        beat.location,
-        beat.interior,
-        beat.time_of_day,
-    )
-    scene.ledger.location = beat.location
-    scene = canonical_names(clamp_scene(scene), bible)
-    # bookkeeping, not story: a speaker the outline put in this scene is present in it
-    for line in scene.lines:
-        if line.speaker in beat.characters and line.speaker not in scene.ledger.present:
-            scene.ledger.present.append(line.speaker)
-    return scene
-
-
-def loose_name(names: Names, text: str) -> str | None:
-    """The bible name meant by a cue such as 'Hannah (35)', 'Kai' or 'James: 35; wants…'.
-
-    Small models copy the prompt's character lines into name fields.
-    """
-    found = names.resolve(text)
-    if found:
-        return found
-    stripped = text.strip()
-    for name in sorted(names.full, key=len, reverse=True):
-        if stripped.startswith(name) and not stripped[len(name) : len(name) + 1].isalnum():
-            return name
-    return None
-
-
-def canonical_names(scene: Scene, bible: Bible) -> Scene:
-    """Every name field becomes the bible's name, so voices, figures and checks match."""
-    names = Names(bible)
-    for line in scene.lines:
-        line.speaker = loose_name(names, line.speaker) or line.speaker
-    ledger = scene.ledger
-    ledger.present = list(dict.fromkeys(loose_name(names, n) or n for n in ledger.present))
-    for state in ledger.characters:
-        state.name = loose_name(names, state.name) or state.name
-    return scene
-
-
-def scene_problems(
-    scene: Scene, bible: Bible, cast: list[str], lang: str, min_lines: int = 1
-) -> list[str]:
-    """Validation a repair retry can fix: names outside the bible, numbers for emotion
-    labels, too few lines, the wrong language."""
-    names = Names(bible)
-    problems = []
-    for i, line in enumerate(scene.lines, 1):
-        if loose_name(names, line.speaker) is None:
-            problems.append(
-                f"lines.{i}.speaker {line.speaker!r} is not one of {sorted(names.full)}"
-            )
-        if not any(ch.isalpha() for ch in line.emotion):
-            problems.append(
-                f"lines.{i}.emotion must be a word such as afraid, not {line.emotion!r}"
-            )
-    for state in scene.ledger.characters:
-        if not any(ch.isalpha() for ch in state.feels.label):
-            problems.append(f"ledger: {state.name} feels.label must be a word, not a number")
-    if len(scene.lines) < min_lines:
-        problems.append(f"write at least {min_lines} dialogue lines, not {len(scene.lines)}")
-    texts = [line.text for line in scene.lines]
-    return problems + language_problems(texts, lang, "dialogue")
-
-
-def clamp_scene(scene: Scene) -> Scene:
-    """Grammar-constrained decoding ignores numeric bounds; clamp what the model overshot."""
-    for state in scene.ledger.characters:
-        state.feels.valence = max(-1.0, min(1.0, state.feels.valence))
-        state.feels.intensity = max(0.0, min(1.0, state.feels.intensity))
-    scene.ledger.hour = max(0, min(23, scene.ledger.hour))
-    scene.ledger.day = max(1, scene.ledger.day)
-    return scene
-
-
-def revise_scene(ctx: AgentContext, scene_id: str, issues: list[Issue]) -> Scene:
-    """The owning agent rewrites one scene with the critics' issues in its prompt."""
-    s = ctx.services.settings
-    bible = bible_of(ctx)
-    scene = Scene.model_validate(ctx.payload(scene_id))
-    notes = "\n".join(f'- [{i.kind}, {i.severity}] "{i.evidence}": {i.fix}' for i in issues)
-    cast = sorted({*scene.ledger.present, *(line.speaker for line in scene.lines)})
-    revised = ask(
-        ctx,
-        "writer_revise",
-        Scene,
-        check=lambda new: scene_problems(new, bible, cast, s.lang),
-        max_tokens=1300,
-        tag=scene_id,
-        characters=characters_brief(bible),
-        scene=json.dumps(scene.model_dump(), ensure_ascii=False),
-        issues=notes,
-        language_rule=language_rule(s.lang),
-    )
-    return canonical_names(clamp_scene(revised), bible)
+    return to_scene(draft, beat, ledger, bible)

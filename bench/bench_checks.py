@@ -5,7 +5,9 @@ renamed, days shifted, the English ones padded with sentences from the human-wri
 HANNA stories as extra dialogue and action), plants one defect of every kind in a copy
 of each, and reports:
 
-- recall per kind: the planted kind reported at the planted node (and anywhere);
+- recall per kind: the planted kind reported at the planted node (and anywhere), apart
+  for plants in the words only (lines, labels, action; ledger and outline untouched) and
+  plants in the data (ledger or outline); kinds that have both alternate by seed;
 - false positives: issues raised on the clean sets / clean sets;
 - time per `run_checks` call and per check.
 
@@ -26,13 +28,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # test support
 
 from support.fixtures_story import clean_story_en, clean_story_zh
-from support.planting import plant_defect
+from support.planting import plant_defect, surface_for
 
 from reelwright.agents.checks import CODE_KINDS, checks, run_checks
 from reelwright.agents.checks.text import Names, artifact_text, scenes_in_order
 from reelwright.agents.schemas import DialogueLine, StoryView
 
-HANNA = Path(__file__).resolve().parents[2] / "shared" / "data" / "hanna" / "hanna_llm_stories.csv"
+HANNA = next(
+    (f for f in (Path(__file__).resolve().parents[2] / "shared" / "data" / "hanna" / "hanna_llm_stories.csv",
+              Path("/work/shared/data/hanna/hanna_llm_stories.csv")) if f.is_file()),
+    Path("hanna_llm_stories.csv"),
+)  # fmt: skip  # a worktree sits one level deeper than the main checkout
 EN_FIRST = ["Finn", "Mira", "Dax", "Cleo", "Ivo", "Juno", "Wren", "Tova", "Pax", "Sela", "Rafe"]
 EN_LAST = ["Castell", "Okafor", "Lindqvist", "Moreau", "Tanaka", "Abara", "Kowal"]
 ZH_SURNAMES = ["陈", "周", "吴", "郑", "孙", "何", "罗", "高"]
@@ -162,44 +168,57 @@ def main() -> None:
             check(story, names)
             per_check[name].append((time.perf_counter() - t1) * 1000)
 
-    at_node: Counter[str] = Counter()
-    anywhere: Counter[str] = Counter()
-    planted: Counter[str] = Counter()
+    at_node: Counter[tuple[str, str]] = Counter()
+    anywhere: Counter[tuple[str, str]] = Counter()
+    planted: Counter[tuple[str, str]] = Counter()
     unplantable: Counter[str] = Counter()
-    collateral: Counter[str] = Counter()
+    collateral: Counter[tuple[str, str]] = Counter()
     unlocated = 0
     misses: list[str] = []
     for index, (label, story) in enumerate(sets):
         for kind in CODE_KINDS:
+            surface = surface_for(kind, index)
+            key = (surface, kind)
             try:
                 spoiled, node = plant_defect(story, kind, seed=index)
             except ValueError:
                 unplantable[kind] += 1
                 continue
-            planted[kind] += 1
+            planted[key] += 1
             issues = run_checks(spoiled)
             unlocated += sum(1 for i in issues if i.evidence not in artifact_text(spoiled, i.node))
             hit = [i for i in issues if i.kind == kind]
-            anywhere[kind] += bool(hit)
-            at_node[kind] += any(i.node == node for i in hit)
+            anywhere[key] += bool(hit)
+            at_node[key] += any(i.node == node for i in hit)
             if not any(i.node == node for i in hit):
-                misses.append(f"{label} {kind} seed={index} at {node}")
-            collateral[kind] += sum(1 for i in issues if i.kind != kind)
+                misses.append(f"{label} {surface} {kind} seed={index} at {node}")
+            collateral[key] += sum(1 for i in issues if i.kind != kind)
 
     print(f"clean sets: {len(sets)} ({args.en} en, HANNA-padded; {args.zh} zh)")
-    print(f"{'kind':<20} {'planted':>7} {'at node':>8} {'anywhere':>9} {'other issues/set':>17}")
-    for kind in CODE_KINDS:
-        n = planted[kind] or 1
-        print(
-            f"{kind:<20} {planted[kind]:>7} {at_node[kind] / n:>8.1%} {anywhere[kind] / n:>9.1%}"
-            f" {collateral[kind] / n:>17.2f}"
-            + (f"  (no place to plant in {unplantable[kind]})" if unplantable[kind] else "")
+    for surface in ("words", "data"):
+        title = (
+            "WORDS ONLY (ledger and outline untouched)"
+            if surface == "words"
+            else ("DATA (ledger or outline)")
         )
-    total = sum(planted.values())
-    print(
-        f"{'overall':<20} {total:>7} {sum(at_node.values()) / total:>8.1%}"
-        f" {sum(anywhere.values()) / total:>9.1%}"
-    )
+        print(f"\n{title}")
+        print(
+            f"{'kind':<20} {'planted':>7} {'at node':>8} {'anywhere':>9} {'other issues/set':>17}"
+        )
+        keys = [(surface, k) for k in CODE_KINDS if planted[(surface, k)]]
+        for key in keys:
+            n = planted[key]
+            print(
+                f"{key[1]:<20} {n:>7} {at_node[key] / n:>8.1%} {anywhere[key] / n:>9.1%}"
+                f" {collateral[key] / n:>17.2f}"
+            )
+        total = sum(planted[k] for k in keys) or 1
+        print(
+            f"{'overall':<20} {total:>7} {sum(at_node[k] for k in keys) / total:>8.1%}"
+            f" {sum(anywhere[k] for k in keys) / total:>9.1%}"
+        )
+    for kind, n in unplantable.items():
+        print(f"  no place to plant {kind} in {n} set(s)")
     print(f"evidence not found verbatim in its node's text: {unlocated}")
     print(
         f"false positives: {len(false_alarms)} issues on {len(sets)} clean sets = "

@@ -36,6 +36,9 @@ def make(
     runs_dir: RunsDir = Path("runs"),
     seed: int = 0,
     critique_rounds: Annotated[int, typer.Option(min=0, max=5)] = 2,
+    model_critics: Annotated[
+        bool, typer.Option(help="Ask the model critics too (skipped where measured useless).")
+    ] = True,
     images: Annotated[str, typer.Option(help="storyboard | diffusers")] = "storyboard",
     video: Annotated[str, typer.Option(help="animatic | diffusers")] = "animatic",
     image_model: Annotated[Optional[Path], typer.Option()] = None,  # noqa: UP045
@@ -70,6 +73,7 @@ def make(
             "llm": check_llm_spec(llm),
             "seed": seed,
             "critique_rounds": critique_rounds,
+            "model_critics": model_critics,
             "images": images,
             "video": video,
             "review": review,

@@ -5,9 +5,11 @@ Read it top to bottom to see the whole production. The graph starts as one node,
 
     series (the bible, writer)
       -> character:* (reference sheets, cinematographer), location:* (writer)
-      -> episode:N (outline, writer) -> scene:N.S (words, writer)
+      -> episode:N (the outline: the contract each scene's facts are checked against;
+         it follows episode N-1's plan, writer) -> scene:N.S (the words, writer)
       -> critique:series (checks and critics over every scene; failing scenes are
-         sent back to their writer node and the critique runs again, bounded)
+         sent back to their writer node with the failing checks as notes, and the
+         critique runs again after them, bounded by --critique-rounds)
       -> shotlist:N.S (director) -> shot:N.S.K (cinematographer: visual prompt)
            -> frame:N.S.K (image backend) -> clip:N.S.K (video backend)
          line:N.S.L (voiced dialogue, editor)
@@ -27,6 +29,7 @@ from reelwright.agents.schemas import Bible, Outline, ShotList
 from reelwright.context import AgentContext
 from reelwright.plan import Plan
 from reelwright.prompts import fingerprint
+from reelwright.repair_loop import expand_critique
 from reelwright.scheduler import Job
 from reelwright.settings import RunSettings
 from reelwright.tools.llm import LLM
@@ -86,15 +89,21 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
             expand_episode,
             {**story, "p": fingerprint("writer_outline")},
         ),
-        "scene": Job(writer.write_scene, "llm", None, {**story, "p": fingerprint("writer_scene")}),
+        "scene": Job(
+            writer.write_scene,
+            "llm",
+            None,
+            {**story, "p": fingerprint("writer_scene", "writer_revise")},
+        ),
         "critique": Job(
             critics.critique,
             "llm",
-            None,
+            expand_critique,
             {
                 **story,
                 "rounds": settings.critique_rounds,
-                "p": fingerprint("critic", "writer_revise"),
+                "critics": settings.model_critics,
+                "p": fingerprint("critic", "critic_closed"),
             },
         ),
         "shotlist": Job(
@@ -162,6 +171,8 @@ def expand_series(plan: Plan, node_id: str) -> None:
         plan.add(ids.CRITIQUE, "critique", "critics", [ids.SERIES])
     for ep in range(1, _episode_count(plan) + 1):
         plan.add(ids.episode(ep), "episode", "writer", [ids.SERIES])
+        if ep > 1:  # the plan's time, deaths and knowledge carry on from the episode before
+            plan.link(ids.episode(ep - 1), ids.episode(ep))
         plan.link(ids.episode(ep), ids.CRITIQUE)
         plan.add(ids.cut(ep), "cut", "editor", [ids.episode(ep)])
 

@@ -23,6 +23,9 @@ class RunSettings(BaseModel):
     llm: str = "local"
     seed: int = 0
     critique_rounds: int = Field(default=2, ge=0, le=5)
+    # model critics (closed plan questions, open critics) on top of the code checks;
+    # a critic whose measured recall on the backend is zero is skipped either way
+    model_critics: bool = True
     images: Literal["storyboard", "diffusers"] = "storyboard"
     video: Literal["animatic", "diffusers"] = "animatic"
     image_model: str | None = None

@@ -282,25 +282,37 @@ def bible(lang: str) -> dict[str, Any]:
         "arc": "他出海，她隐瞒病情，真相在风暴中揭开。"
         if zh
         else "He goes to sea, she hides her illness, the storm reveals the truth.",
+        "relations": [
+            {
+                "a": (ZH_CAST if zh else EN_CAST)[1]["name"],
+                "kind": "mother",
+                "b": (ZH_CAST if zh else EN_CAST)[0]["name"],
+            }
+        ],
     }
 
 
 def outline(lang: str, episode: int, scenes: int) -> dict[str, Any]:
+    """The model's compact outline (OutlineDraft): code turns it into the plan."""
     zh = lang == "zh"
     cast = [c["name"] for c in (ZH_CAST if zh else EN_CAST)]
     hut, harbour = ("渔村小屋", "码头") if zh else ("Fishing Hut", "Harbour")
+    tense = "紧张" if zh else "tense"
     beats = []
     for s in range(1, scenes + 1):
         beats.append(
             {
                 "location": hut if s % 2 else harbour,
                 "interior": bool(s % 2),
-                "time_of_day": "NIGHT" if s == scenes else "DAY",
+                "hour": 21 if s == scenes else 6 + 2 * s,
                 "characters": cast,
                 "beat": _pick(BEATS_ZH if zh else BEATS_EN, episode, s, scenes),
                 "turn": "母亲终于让步" if zh else f"the mother gives way in turn {s}",
-                "target_emotion": "tension",
-                "target_valence": -0.2,
+                "feelings": [{"name": n, "start": tense, "end": tense} for n in cast],
+                "reveal": "",
+                "gives": [],
+                "hurt": [],
+                "dies": [],
             }
         )
     return {
@@ -308,6 +320,15 @@ def outline(lang: str, episode: int, scenes: int) -> dict[str, Any]:
         "hook": "雷声中小船翻覆。" if zh else "A boat capsizes in the thunder.",
         "cliffhanger": "无线电里传来求救声。" if zh else "A mayday crackles on the radio.",
         "scenes": beats,
+    }
+
+
+def scene_draft(lang: str, episode: int, number: int) -> dict[str, Any]:
+    """The model's reply for a scene (SceneDraft): only the action and the lines."""
+    full = scene(lang, episode, number)
+    return {
+        "action": full["action"],
+        "lines": [{k: ln[k] for k in ("speaker", "text", "emotion")} for ln in full["lines"]],
     }
 
 
@@ -413,11 +434,12 @@ def story_script(
     replies: dict[str, list[Any]] = {
         "Bible@series": [bible(lang)],
         "CriticReport": [{"issues": []}] * (4 * episodes),
+        "PlanVerdict": [{"answer": "no", "quote": "", "fact": ""}] * (2 * scenes * episodes),
     }
     for ep in range(1, episodes + 1):
-        replies[f"Outline@episode:{ep}"] = [outline(lang, ep, scenes)]
+        replies[f"OutlineDraft@episode:{ep}"] = [outline(lang, ep, scenes)]
         for s in range(1, scenes + 1):
-            replies[f"Scene@scene:{ep}.{s}"] = [scene(lang, ep, s)]
+            replies[f"SceneDraft@scene:{ep}.{s}"] = [scene_draft(lang, ep, s)]
             replies[f"ShotList@shotlist:{ep}.{s}"] = [shotlist(lang)]
     return {"delay_s": delay_s, "concurrency": concurrency, "replies": replies}
 

@@ -21,6 +21,13 @@ from .ledger import (
     check_unknown_name,
 )
 from .sentiment import check_sentiment
+from .setting import (
+    check_emotion_off_plan,
+    check_secret_early,
+    check_thin_scene,
+    check_time_words,
+    check_wrong_place,
+)
 from .story import (
     check_emotion_jump,
     check_hooks,
@@ -28,6 +35,7 @@ from .story import (
     check_wrong_language,
 )
 from .text import Names, artifact_text, episode_node, located
+from .words import check_addressed, check_names_in_words, check_relation_words, check_status_words
 
 __all__ = ["CODE_KINDS", "Check", "artifact_text", "checks", "located", "run_checks"]
 
@@ -51,6 +59,15 @@ def checks(*, emotion_jump: float = 0.9) -> dict[str, Check]:
         "sentiment_mismatch": check_sentiment,
         "near_duplicate": check_near_duplicate,
         "wrong_language": check_wrong_language,
+        "addressed": check_addressed,
+        "names_in_words": check_names_in_words,
+        "status_words": check_status_words,
+        "secret_early": check_secret_early,
+        "wrong_place": check_wrong_place,
+        "time_words": check_time_words,
+        "relation_words": check_relation_words,
+        "emotion_off_plan": check_emotion_off_plan,
+        "thin_scene": check_thin_scene,
     }
 
 

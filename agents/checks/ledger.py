@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..schemas import CharacterState, Issue, Scene, StoryView
+from ..story_plan import placeholder
 from .text import (
     CJK_RE,
     Names,
@@ -151,7 +152,7 @@ def check_prop_not_held(story: StoryView, names: Names) -> list[Issue]:
         available = [h for who in present if who in states for h in states[who].holds]
         available += [h for who in present for h in last_holds.get(who, [])]
         for prop in scene.ledger.props_used:
-            if any(same_item(prop, held) for held in available):
+            if placeholder(prop) or any(same_item(prop, held) for held in available):
                 continue
             fix = (
                 f"Put '{prop}' in the holds of a present character in {sid} (or in their "
@@ -170,7 +171,7 @@ def check_unknown_name(story: StoryView, names: Names) -> list[Issue]:
     done: set[tuple[str, str]] = set()
 
     def flag(node: str, name: str, severity: str) -> None:
-        if names.known(name) or (node, name) in done:
+        if names.known(name) or (node, name) in done or placeholder(name):
             return
         done.add((node, name))
         fix = f"Replace '{name}' with a bible character ({cast}) or add them to the bible."

@@ -134,3 +134,9 @@ def check_sentiment(story: StoryView, names: Names) -> list[Issue]:
             )
             out.append(issue(sid, "sentiment_mismatch", "medium", line.text, fix))
     return out
+
+
+def word_valence(word: str) -> float:
+    """A single English feeling word's valence in -1..1 from VADER's lexicon (0 if unknown)."""
+    score = _vader().lexicon.get(word.lower())
+    return max(-1.0, min(1.0, float(score) / 3.0)) if score is not None else 0.0

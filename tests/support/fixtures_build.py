@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reelwright.agents.schemas import PlannedFeeling, StoryView
+
 
 def state(name: str, feel: tuple[str, float, float], **extra: Any) -> dict[str, Any]:
     label, valence, intensity = feel
@@ -69,3 +71,34 @@ def beat(
 def character(name: str, age: int, gender: str, *fields: str) -> dict[str, Any]:
     keys = ("role", "want", "flaw", "secret", "look", "voice")
     return {"name": name, "age": age, "gender": gender, **dict(zip(keys, fields, strict=True))}
+
+
+def with_plan(story: StoryView) -> StoryView:
+    """Fill each outline beat's plan (time, cast, feelings, deaths) from the hand-written ledgers.
+
+    The writer derives ledgers from the plan; the fixtures were written ledger first,
+    so the plan is read back from them and the two agree by construction.
+    """
+    last: dict[str, tuple[str, float]] = {}
+    for episode in sorted(story.episodes, key=lambda e: e.number):
+        for k, (sid, sc) in enumerate(episode.scenes.items()):
+            if k >= len(episode.outline.scenes):
+                break
+            b = episode.outline.scenes[k]
+            b.day, b.hour = sc.ledger.day, sc.ledger.hour
+            b.characters = list(sc.ledger.present)
+            b.feelings = []
+            for st in sc.ledger.characters:
+                start = last.get(st.name, (st.feels.label, st.feels.valence))
+                b.feelings.append(
+                    PlannedFeeling(
+                        name=st.name,
+                        start=start[0],
+                        start_valence=start[1],
+                        end=st.feels.label,
+                        end_valence=st.feels.valence,
+                    )
+                )
+                last[st.name] = (st.feels.label, st.feels.valence)
+            b.dies = [st.name for st in sc.ledger.characters if st.status == "dead"]
+    return story

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reelwright.agents.schemas import StoryView
 
-from .fixtures_build import beat, character, line, scene, state
+from .fixtures_build import beat, character, line, scene, state, with_plan
 
 
 def clean_story_en() -> StoryView:
@@ -57,6 +57,10 @@ def clean_story_en() -> StoryView:
                 "slicked hair, camel coat, gold ring",
                 "smooth, polite menace",
             ),
+        ],
+        "relations": [
+            {"a": lena, "kind": "mother", "b": kai},
+            {"a": rook, "kind": "creditor", "b": kai},
         ],
         "locations": [
             {"name": harbor, "look": "wet planks, rusty cranes, grey light"},
@@ -296,13 +300,15 @@ def clean_story_en() -> StoryView:
             ),
         ],
     }
-    return StoryView.model_validate(
-        {
-            "lang": "en",
-            "bible": bible,
-            "episodes": [
-                {"number": 1, "outline": outline1, "scenes": ep1_scenes},
-                {"number": 2, "outline": outline2, "scenes": ep2_scenes},
-            ],
-        }
+    return with_plan(
+        StoryView.model_validate(
+            {
+                "lang": "en",
+                "bible": bible,
+                "episodes": [
+                    {"number": 1, "outline": outline1, "scenes": ep1_scenes},
+                    {"number": 2, "outline": outline2, "scenes": ep2_scenes},
+                ],
+            }
+        )
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reelwright.agents.schemas import StoryView
 
-from .fixtures_build import beat, character, line, scene, state
+from .fixtures_build import beat, character, line, scene, state, with_plan
 
 
 def clean_story_zh() -> StoryView:
@@ -53,6 +53,10 @@ def clean_story_zh() -> StoryView:
                 "油亮背头，驼色大衣，金戒指",
                 "客气里带着威胁",
             ),
+        ],
+        "relations": [
+            {"a": mom, "kind": "mother", "b": hai},
+            {"a": hu, "kind": "creditor", "b": hai},
         ],
         "locations": [
             {"name": pier, "look": "湿木板，生锈吊车，灰色天光"},
@@ -235,13 +239,15 @@ def clean_story_zh() -> StoryView:
             ),
         ],
     }
-    return StoryView.model_validate(
-        {
-            "lang": "zh",
-            "bible": bible,
-            "episodes": [
-                {"number": 1, "outline": outline1, "scenes": ep1_scenes},
-                {"number": 2, "outline": outline2, "scenes": ep2_scenes},
-            ],
-        }
+    return with_plan(
+        StoryView.model_validate(
+            {
+                "lang": "zh",
+                "bible": bible,
+                "episodes": [
+                    {"number": 1, "outline": outline1, "scenes": ep1_scenes},
+                    {"number": 2, "outline": outline2, "scenes": ep2_scenes},
+                ],
+            }
+        )
     )

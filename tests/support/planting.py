@@ -15,6 +15,8 @@ from typing import TypeVar
 from reelwright.agents.checks.text import Names, has_cjk, norm, same_item, scenes_in_order
 from reelwright.agents.schemas import CharacterState, Feeling, Scene, StoryView
 
+from .planting_words import WORD_PLANTERS
+
 T = TypeVar("T")
 Plant = Callable[[StoryView, random.Random, int], str]
 
@@ -75,9 +77,9 @@ def _pick(rng: random.Random, items: Sequence[T], what: str) -> T:
 
 
 def _absent_actor(story: StoryView, rng: random.Random, variant: int) -> str:
-    """Three forms: a speaker left out of present, a dead speaker, an absent actor in action."""
+    """Ledger forms: a speaker left out of present, a speaker marked dead earlier."""
     names, order = Names(story.bible), _order(story)
-    if variant % 3 == 1:  # a character marked dead speaks in their next scene
+    if variant % 2 == 1:  # a character marked dead speaks in their next scene
         dead = []
         for j, (_, sid, scene) in enumerate(order):
             for who in {names.ident(line.speaker) for line in scene.lines}:
@@ -89,21 +91,6 @@ def _absent_actor(story: StoryView, rng: random.Random, variant: int) -> str:
         assert state is not None
         state.status = "dead"
         return sid
-    if variant % 3 == 2:  # an absent character acts in the action text
-        away = [
-            (sid, c.name)
-            for _, sid, s in order
-            for c in story.bible.characters
-            if c.name not in {names.ident(p) for p in s.ledger.present}
-        ]
-        sid, name = _pick(rng, away, "an absent actor")
-        scene = _find(story, sid)
-        form = names.forms(name)[variant % len(names.forms(name))]
-        if has_cjk(form):
-            scene.action = f"{scene.action.rstrip()}{form}猛地摔门而出。"
-        else:
-            scene.action = f"{scene.action.rstrip()} {form} slams the door and walks out."
-        return sid
     speakers = [
         (sid, line.speaker) for _, sid, s in order if len(s.ledger.present) > 1 for line in s.lines
     ]
@@ -111,6 +98,25 @@ def _absent_actor(story: StoryView, rng: random.Random, variant: int) -> str:
     scene = _find(story, sid)
     who = names.ident(speaker)
     scene.ledger.present = [p for p in scene.ledger.present if names.ident(p) != who]
+    return sid
+
+
+def _absent_acting(story: StoryView, rng: random.Random, variant: int) -> str:
+    """Words only: a character not in the scene acts in its action text."""
+    names, order = Names(story.bible), _order(story)
+    away = [
+        (sid, c.name)
+        for _, sid, s in order
+        for c in story.bible.characters
+        if c.name not in {names.ident(p) for p in s.ledger.present}
+    ]
+    sid, name = _pick(rng, away, "an absent actor")
+    scene = _find(story, sid)
+    form = names.forms(name)[variant % len(names.forms(name))]
+    if has_cjk(form):
+        scene.action = f"{scene.action.rstrip()}{form}猛地摔门而出。"
+    else:
+        scene.action = f"{scene.action.rstrip()} {form} slams the door and walks out."
     return sid
 
 
@@ -286,7 +292,9 @@ def _sentiment_mismatch(story: StoryView, rng: random.Random, variant: int) -> s
 def _long(text: str) -> bool:
     """Long enough that even a near copy (one word dropped) must be caught."""
     flat = norm(text)
-    return len(flat) >= 14 if has_cjk(flat) else len(flat.split()) >= 7
+    if has_cjk(flat):  # the check counts two Chinese characters as a word
+        return sum(1 for c in flat if has_cjk(c)) >= 13
+    return len(flat.split()) >= 7
 
 
 def _nudge(text: str) -> str:
@@ -297,6 +305,16 @@ def _nudge(text: str) -> str:
     words = text.split()
     k = max(range(1, len(words)), key=lambda i: (len(words[i]) <= 4, -abs(i - len(words) // 2)))
     return " ".join(words[:k] + words[k + 1 :])
+
+
+def _near_duplicate_words(story: StoryView, rng: random.Random, variant: int) -> str:
+    """Words only: a line or an action repeats an earlier one (variants 0, 1, 2)."""
+    return _near_duplicate(story, rng, variant % 3)
+
+
+def _near_duplicate_beat(story: StoryView, rng: random.Random, variant: int) -> str:
+    """The outline: a beat repeats the previous beat."""
+    return _near_duplicate(story, rng, 3)
 
 
 def _near_duplicate(story: StoryView, rng: random.Random, variant: int) -> str:
@@ -334,7 +352,8 @@ def _wrong_language(story: StoryView, rng: random.Random, variant: int) -> str:
     return sid
 
 
-PLANTERS: dict[str, Plant] = {
+# Plants in the ledger or the outline (the data the words are checked against).
+DATA_PLANTERS: dict[str, Plant] = {
     "absent_actor": _absent_actor,
     "knowledge_order": _knowledge_order,
     "prop_not_held": _prop_not_held,
@@ -344,20 +363,44 @@ PLANTERS: dict[str, Plant] = {
     "missing_hook": _missing_hook,
     "missing_cliffhanger": _missing_cliffhanger,
     "emotion_jump": _emotion_jump,
-    "sentiment_mismatch": _sentiment_mismatch,
-    "near_duplicate": _near_duplicate,
-    "wrong_language": _wrong_language,
+    "near_duplicate": _near_duplicate_beat,
 }
+# Plants in the words only (lines, labels, action): ledger and outline untouched.
+WORD_ONLY: dict[str, list[Plant]] = {
+    **{k: list(v) for k, v in WORD_PLANTERS.items()},
+    "sentiment_mismatch": [_sentiment_mismatch],
+    "near_duplicate": [_near_duplicate_words],
+    "wrong_language": [_wrong_language],
+}
+WORD_ONLY["absent_actor"] = [_absent_acting, *WORD_ONLY["absent_actor"]]
+PLANTABLE = tuple(dict.fromkeys([*DATA_PLANTERS, *WORD_ONLY]))
 
 
-def plant_defect(story: StoryView, kind: str, *, seed: int = 0) -> tuple[StoryView, str]:
+def surface_for(kind: str, seed: int) -> str:
+    """Where seed `seed` plants `kind`: half in the words, half in the data, when both exist."""
+    if kind not in DATA_PLANTERS:
+        return "words"
+    if kind not in WORD_ONLY:
+        return "data"
+    return "words" if seed % 2 == 0 else "data"
+
+
+def plant_defect(
+    story: StoryView, kind: str, *, seed: int = 0, surface: str | None = None
+) -> tuple[StoryView, str]:
     """A copy of `story` with one defect of `kind`, and the node id it should be reported on.
 
-    The original is not changed. The seed picks the variant and the place.
+    The original is not changed. The seed picks the surface (words or data, see
+    `surface_for`), the variant and the place.
     """
-    if kind not in PLANTERS:
-        raise ValueError(f"no planter for {kind!r}; known: {', '.join(PLANTERS)}")
+    if kind not in PLANTABLE:
+        raise ValueError(f"no planter for {kind!r}; known: {', '.join(PLANTABLE)}")
+    surface = surface or surface_for(kind, seed)
     spoiled = story.model_copy(deep=True)
-    rng = random.Random(f"{kind}:{seed}")
-    node = PLANTERS[kind](spoiled, rng, seed)
+    rng = random.Random(f"{kind}:{seed}:{surface}")
+    if surface == "words":
+        planters = WORD_ONLY[kind]
+        node = planters[(seed // 2) % len(planters)](spoiled, rng, seed // 2)
+    else:
+        node = DATA_PLANTERS[kind](spoiled, rng, seed // 2 if kind in WORD_ONLY else seed)
     return spoiled, node

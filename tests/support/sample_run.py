@@ -20,9 +20,9 @@ from unittest import mock
 
 from reelwright import events as event_log
 from reelwright.plan import Plan
-from reelwright.versions import snapshot
 from reelwright.settings import RunSettings
 from reelwright.store import RunDir
+from reelwright.versions import snapshot
 
 _KIND_SECONDS = {
     "series": 9.0,

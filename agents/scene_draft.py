@@ -1,0 +1,106 @@
+"""A scene draft (action and lines from the model) checked, tidied and joined to its plan.
+
+The model writes words only. Code resolves speaker names, cuts lines too long for one
+breath, turns "Fear (valence -1.0)" into "fear", and adds the ledger from the plan, so
+the director, cinematographer and editor keep reading `scene.ledger.present`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .checks.text import Names, has_cjk
+from .common import language_problems
+from .craft import one_word
+from .schemas import Bible, DialogueLine, Ledger, Scene, SceneBeat, SceneDraft
+from .story_plan import breath_limit, placeholder
+
+MAX_LINES = 12
+_SPLIT = re.compile(r"(?<=[.!?。！？…])\s*")
+
+
+def resolve(names: Names, text: str) -> str | None:
+    """The bible name meant by a cue such as 'Hannah (35)', 'Kai' or 'James: 35; wants...'."""
+    found = names.resolve(text)
+    if found:
+        return found
+    stripped = text.strip()
+    for name in sorted(names.full, key=len, reverse=True):
+        if stripped.startswith(name) and not stripped[len(name) : len(name) + 1].isalnum():
+            return name
+    return None
+
+
+def draft_problems(
+    draft: SceneDraft, bible: Bible, beat: SceneBeat, lang: str, min_lines: int
+) -> list[str]:
+    """What a repair retry can fix: speakers not in the scene, one voice, too few lines."""
+    names = Names(bible)
+    cast = beat.characters
+    problems = []
+    speakers = set()
+    for i, line in enumerate(draft.lines, 1):
+        who = resolve(names, line.speaker)
+        if who is None or who not in cast:
+            problems.append(
+                f"lines.{i}.speaker {line.speaker!r} is not here; speakers: {', '.join(cast)}"
+            )
+        else:
+            speakers.add(who)
+        if not one_word(line.emotion):
+            problems.append(f"lines.{i}.emotion must be one word such as afraid")
+    if len(cast) >= 2 and len(speakers) < 2:
+        problems.append(f"every character here speaks: {', '.join(cast)}, not only one of them")
+    if len(draft.lines) < min_lines:
+        problems.append(f"write at least {min_lines} lines, not {len(draft.lines)}")
+    texts = [line.text for line in draft.lines] + [draft.action]
+    return problems + language_problems(texts, lang, "the scene")  # type: ignore[arg-type]
+
+
+def split_breath(text: str) -> list[str]:
+    """A line too long for one breath, cut at its sentence ends (at most two pieces kept)."""
+    if breath_limit(text):
+        return [text]
+    parts = [p for p in _SPLIT.split(text) if p.strip()]
+    if len(parts) < 2:
+        return [text]
+    first, rest = [], list(parts)
+    while rest and (not first or breath_limit(" ".join([*first, rest[0]]))):
+        first.append(rest.pop(0))
+    joiner = "" if has_cjk(text) else " "
+    out = [joiner.join(first)]
+    if rest:
+        out.append(joiner.join(rest))
+    return out
+
+
+def to_scene(draft: SceneDraft, beat: SceneBeat, ledger: Ledger, bible: Bible) -> Scene:
+    """The stored scene: the draft's words, the plan's heading and cause, the plan's ledger."""
+    names = Names(bible)
+    lines: list[DialogueLine] = []
+    for line in draft.lines:
+        if placeholder(line.text):
+            continue
+        speaker = resolve(names, line.speaker) or line.speaker.strip()
+        emotion = one_word(line.emotion) or "neutral"
+        for piece in split_breath(line.text.strip()):
+            lines.append(DialogueLine(speaker=speaker, text=piece, emotion=emotion))
+    if not lines:
+        lines = [DialogueLine(speaker=beat.characters[0], text="...", emotion="neutral")]
+    return Scene(
+        interior=beat.interior,
+        location=beat.location,
+        time_of_day=beat.time_of_day,
+        action=draft.action.strip(),
+        lines=lines[:MAX_LINES],
+        cause=beat.turn,
+        ledger=ledger,
+    )
+
+
+def script_text(scene: Scene) -> str:
+    """The scene as a model reads it back: action, then one line per spoken line."""
+    lines = "\n".join(
+        f"{i}. {ln.speaker}: {ln.text} [{ln.emotion}]" for i, ln in enumerate(scene.lines, 1)
+    )
+    return f"ACTION: {scene.action}\n{lines}"
