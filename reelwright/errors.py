@@ -16,15 +16,28 @@ class ModelBehaviorError(ReelwrightError):
 
     `near_miss` holds the last reply that fit the schema but failed the caller's own
     check, for callers that would rather keep it and let the critics flag it.
+    `problems` and `reply` say what was wrong and what came back, in plain words.
     """
 
-    def __init__(self, message: str, near_miss: object = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        near_miss: object = None,
+        problems: list[str] | None = None,
+        reply: str = "",
+    ) -> None:
         super().__init__(message)
         self.near_miss = near_miss
+        self.problems = problems or []
+        self.reply = reply
 
 
 class ModelUnavailable(ReelwrightError):
     """The model could not be reached or loaded: dead endpoint, missing weights."""
+
+
+class NodeGaveUp(ReelwrightError):
+    """An agent could not get what it needed from the model; the message says why."""
 
 
 class UnexpectedModelCall(ReelwrightError):
@@ -33,3 +46,10 @@ class UnexpectedModelCall(ReelwrightError):
 
 class BudgetExceeded(ReelwrightError):
     """The run spent its model-call budget."""
+
+
+def describe_error(error: BaseException) -> str:
+    """A node's error as a person reads it: our errors speak for themselves."""
+    if isinstance(error, ReelwrightError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
