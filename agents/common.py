@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from reelwright.errors import ModelBehaviorError
+from reelwright.errors import ModelBehaviorError, ModelUnavailable
+from reelwright.failures import model_gave_up
 from reelwright.jsonio import file_sha256
 from reelwright.prompts import render
 from reelwright.scheduler import NodeContext
@@ -79,8 +80,27 @@ def ask(
                     result=str(exc)[:300],
                 )
                 return exc.near_miss
-            raise
+            raise _gave_up(ctx, exc, prompt, schema) from exc
+        except ModelUnavailable as exc:
+            raise _gave_up(ctx, exc, prompt, schema) from exc
     raise AssertionError("unreachable")
+
+
+def _gave_up(
+    ctx: NodeContext,
+    error: ModelBehaviorError | ModelUnavailable,
+    prompt: str,
+    schema: type[BaseModel],
+) -> ModelBehaviorError | ModelUnavailable:
+    run = getattr(ctx.services, "run", None)
+    return model_gave_up(
+        error,
+        agent=ctx.agent,
+        wanted=schema.__name__,
+        prompt=prompt,
+        model=ctx.services.llm.model,
+        run_id=getattr(run, "id", None),
+    )
 
 
 def record_artifact(

@@ -36,10 +36,6 @@ class ModelUnavailable(ReelwrightError):
     """The model could not be reached or loaded: dead endpoint, missing weights."""
 
 
-class NodeGaveUp(ReelwrightError):
-    """An agent could not get what it needed from the model; the message says why."""
-
-
 class UnexpectedModelCall(ReelwrightError):
     """The scripted fake got a call nobody scripted."""
 

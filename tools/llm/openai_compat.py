@@ -177,7 +177,9 @@ def _request_for(
     body = schema.model_json_schema()
     if method == "json_schema":
         fmt = {"name": schema.__name__, "schema": body, "strict": False}
-        return chat, {"extra_body": {"response_format": {"type": "json_schema", "json_schema": fmt}}}
+        return chat, {
+            "extra_body": {"response_format": {"type": "json_schema", "json_schema": fmt}}
+        }
     if method == "json_object":
         hint = render("llm_json_mode", schema=json.dumps(body, separators=(",", ":")))[0]
         if lc_messages and lc_messages[0][0] == "system":
@@ -231,7 +233,9 @@ def _short(exc: BaseException) -> str:
     body = getattr(exc, "body", None)
     if isinstance(body, dict):
         inner = body.get("error")
-        message = body.get("message") or (inner.get("message") if isinstance(inner, dict) else inner)
+        message = body.get("message") or (
+            inner.get("message") if isinstance(inner, dict) else inner
+        )
         if message:
             return " ".join(str(message).split())[:300]
     return " ".join(str(exc).split())[:300] or "no details"
