@@ -36,23 +36,30 @@ FAULTS = (*ERRORS, *REPLY_FAULTS)
 
 @dataclass
 class Faults:
-    """How often each fault happens; `script` outcomes are served first, in order."""
+    """How often each fault happens.
+
+    `always` gives one reply key ("Scene@scene:1.2") the same fault every time;
+    `script` outcomes are served next, in order; then `rates` are drawn from.
+    """
 
     rates: dict[str, float] = field(default_factory=dict)
     seed: int = 0
     script: list[str] = field(default_factory=list)
     slow_s: float = 2.0
     refuse: tuple[str, ...] = ()
+    always: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        unknown = set(self.rates) | set(self.script)
+        unknown = set(self.rates) | set(self.script) | set(self.always.values())
         unknown -= {*FAULTS, "ok"}
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}")
         self._rng = random.Random(self.seed)
         self._script = deque(self.script)
 
-    def draw(self) -> str:
+    def draw(self, key: str) -> str:
+        if key in self.always:
+            return self.always[key]
         if self._script:
             return self._script.popleft()
         roll = self._rng.random()
@@ -186,7 +193,7 @@ def _handler(state: FaultState) -> type[BaseHTTPRequestHandler]:
                 if method in state.faults.refuse:
                     outcome = "refused"
                 else:
-                    outcome = state.faults.draw()
+                    outcome = state.faults.draw(key)
                     if outcome == "tool_args" and method != "tools":
                         outcome = "cut"
                 state.served.append(Served(key, method, outcome, _sha(raw)))

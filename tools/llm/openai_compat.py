@@ -153,6 +153,11 @@ class OpenAIBackend:
             return TransientModelError(f"server error (HTTP {status}): {text}")
         if isinstance(exc, openai.APIError):
             return TransientModelError(f"the endpoint failed: {text}")
+        if "Unexpected response type" in text or "<html" in text.lower():
+            return TransientModelError(
+                "the endpoint's answer was not a chat completion but a page of text "
+                "(an error page from a proxy or gateway?)"
+            )
         return TransientModelError(f"the endpoint's answer was not a chat completion: {text}")
 
     def _refuses(self, method: str, text: str) -> bool:
