@@ -198,11 +198,11 @@ def _handler(state: FaultState) -> type[BaseHTTPRequestHandler]:
                         outcome = "cut"
                 state.served.append(Served(key, method, outcome, _sha(raw)))
             if outcome == "refused":
-                message = (
+                refusal = (
                     "1 validation error: ('body', 'response_format', 'type') "
                     "Input should be 'text' or 'json_object'"
                 )
-                self._json(500, {"error": {"message": message, "type": "internal_server_error"}})
+                self._json(500, {"error": {"message": refusal, "type": "internal_server_error"}})
                 return
             if outcome in ERRORS:
                 self._json(ERRORS[outcome], {"error": {"message": f"stub fault {outcome}"}})
