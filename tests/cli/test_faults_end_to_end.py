@@ -37,7 +37,10 @@ def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> FaultRun:
     faults = Faults(
         rates=MIXED,
         seed=7,
-        script=["429", "cut", "empty", "503", "html", "length", "refusal", "slow", "500"],
+        script=[
+            *("429", "cut", "ok", "empty", "ok", "503", "html", "ok", "length", "ok"),
+            *("refusal", "ok", "slow", "ok", "500", "ok"),
+        ],
         refuse=("json_schema",),
         slow_s=8.0,
     )

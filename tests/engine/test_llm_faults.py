@@ -115,7 +115,7 @@ def test_a_reply_that_never_gets_better_fails_in_plain_words() -> None:
     message = str(value)
     assert "cut off" in message and "the last reply began '{" in message
     assert not LIBRARY_NAMES.search(message), message
-    assert len(outcomes) == 4 == len(records), "bounded: one try and three more"
+    assert len(outcomes) == 6 == len(records), "bounded: one try and five more"
 
 
 def test_a_wrong_reply_is_repaired_once_only() -> None:

@@ -166,11 +166,11 @@ class LLM:
         cache: ResponseCache | None = None,
         on_call: Callable[[CallRecord], None] | None = None,
         settings: GenerationSettings | None = None,
-        transient_attempts: int = 4,
+        transient_attempts: int = 6,
         backoff_base: float = 1.0,
         backoff_max: float = 20.0,
         repairs: int = 1,
-        damaged_retries: int = 3,
+        damaged_retries: int = 5,
     ) -> None:
         self.backend = backend
         self.cache = cache
