@@ -40,6 +40,9 @@ def test_llama_cpp_server_takes_a_structured_call_through_openai(
 
     with llama_server(embedded_model_path(), tmp_path / "server.log", n_ctx=512) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        # the server answers one request at a time, slowly on a busy CPU: no timeout
+        # retry, so the event log and the server's access log can be compared one to one
+        monkeypatch.setenv("REELWRIGHT_LLM_TIMEOUT", "900")
         backend = make_backend(f"openai:{ALIAS}", seed=0)
         records: list[CallRecord] = []
         llm = LLM(backend, on_call=records.append, settings=GenerationSettings(temperature=0))

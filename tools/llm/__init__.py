@@ -228,7 +228,7 @@ class LLM:
             report(record)
             if verdict.value is not None:
                 if self.cache is not None and not record.cache_hit:
-                    self.cache.put(key, reply)
+                    self.cache.put(key, reply.model_copy(update={"refused": []}))
                 return verdict.value
             damaged += verdict.damaged
             wrong += not verdict.damaged
