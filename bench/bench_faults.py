@@ -44,7 +44,7 @@ def main() -> int:
         started = time.monotonic()
         with tempfile.TemporaryDirectory() as runs:
             run = make_through_stub(
-                Path(runs), Faults(rates=rates, seed=seed), seconds=args.seconds
+                Path(runs), Faults(rates=rates, seed=seed), seconds=args.seconds, cli_timeout_s=3600
             )
         finished += run.finished
         print(

@@ -58,6 +58,7 @@ def make_through_stub(
     seconds: int = 30,
     timeout_s: float = 3.0,
     resume: str | None = None,
+    cli_timeout_s: int = 900,
 ) -> FaultRun:
     """`reelwright make` (or `resume RUN`) with `--llm openai:stub-model` at the stub."""
     script = story_script(episodes=episodes, lang="en")
@@ -70,10 +71,10 @@ def make_through_stub(
         }
         common = ["--llm", "openai:stub-model", "--runs-dir", str(runs)]
         if resume:
-            result = run_cli("resume", resume, *common, env=env)
+            result = run_cli("resume", resume, *common, env=env, timeout=cli_timeout_s)
         else:
             size = ["--episodes", str(episodes), "--episode-seconds", str(seconds)]
-            result = run_cli("make", PREMISE, *size, *common, env=env)
+            result = run_cli("make", PREMISE, *size, *common, env=env, timeout=cli_timeout_s)
         served = _served(state)
     lines = result.stdout.strip().splitlines()
     run = Path(lines[-1]) if lines and Path(lines[-1]).is_dir() else None
