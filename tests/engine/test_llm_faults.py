@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -22,7 +23,11 @@ class Mood(BaseModel):
     note: str
 
 
-GOOD = {"label": "calm", "valence": 0.25, "note": "the sea is flat tonight, nets are dry"}
+GOOD: dict[str, Any] = {
+    "label": "calm",
+    "valence": 0.25,
+    "note": "the sea is flat tonight, nets are dry",
+}
 ASK = [
     Message(role="system", content="Reply with one JSON object."),
     Message(role="user", content="How does the fisherman feel?"),
