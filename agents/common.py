@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from reelwright.context import AgentContext
-from reelwright.errors import ModelBehaviorError
+from reelwright.errors import ModelBehaviorError, ModelUnavailable
+from reelwright.failures import model_gave_up
 from reelwright.prompts import fragment, render
 from reelwright.tools.jsonio import file_sha256
 from reelwright.tools.llm import CallRecord, Message, Validator
@@ -75,8 +76,26 @@ def ask(
                     result=str(exc)[:300],
                 )
                 return exc.near_miss
-            raise
+            raise _gave_up(ctx, exc, prompt, schema) from exc
+        except ModelUnavailable as exc:
+            raise _gave_up(ctx, exc, prompt, schema) from exc
     raise AssertionError("unreachable")
+
+
+def _gave_up(
+    ctx: AgentContext,
+    error: ModelBehaviorError | ModelUnavailable,
+    prompt: str,
+    schema: type[BaseModel],
+) -> ModelBehaviorError | ModelUnavailable:
+    return model_gave_up(
+        error,
+        agent=ctx.agent,
+        wanted=schema.__name__,
+        prompt=prompt,
+        model=ctx.services.llm.model,
+        run_id=ctx.services.run.id,
+    )
 
 
 def record_artifact(

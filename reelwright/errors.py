@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from reelwright.tools.errors import ModelBehaviorError, ModelUnavailable, ToolError
 
-__all__ = ["ModelBehaviorError", "ModelUnavailable", "ReelwrightError", "ToolError", "UserError"]
+__all__ = [
+    "ModelBehaviorError",
+    "ModelUnavailable",
+    "ReelwrightError",
+    "ToolError",
+    "UserError",
+    "describe_error",
+]
 
 
 class ReelwrightError(Exception):
@@ -17,3 +24,10 @@ class UserError(ReelwrightError):
 
 # Everything the CLI reports as one line, with no traceback.
 REPORTED = (ReelwrightError, ToolError)
+
+
+def describe_error(error: BaseException) -> str:
+    """A node's error as a person reads it: our errors speak for themselves."""
+    if isinstance(error, REPORTED):
+        return str(error)
+    return f"{type(error).__name__}: {error}"

@@ -13,6 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from reelwright.errors import describe_error
 from reelwright.events import EventLog, now_iso
 from reelwright.plan import Plan
 
@@ -206,7 +207,7 @@ class Scheduler(Generic[S]):
                 self._after(node_id, job)
             else:
                 node["status"] = "failed"
-                node["error"] = f"{type(error).__name__}: {error}"
+                node["error"] = describe_error(error)
                 outcome.failed.append(node_id)
             self.save(self.plan)
             kind, owner, version = node["kind"], node["owner"], node["version"]

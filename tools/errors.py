@@ -13,11 +13,20 @@ class ModelBehaviorError(ToolError):
 
     `near_miss` holds the last reply that fit the schema but failed the caller's own
     check, for callers that would rather keep it and let the critics flag it.
+    `problems` and `reply` say what was wrong and what came back, in plain words.
     """
 
-    def __init__(self, message: str, near_miss: object = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        near_miss: object = None,
+        problems: list[str] | None = None,
+        reply: str = "",
+    ) -> None:
         super().__init__(message)
         self.near_miss = near_miss
+        self.problems = problems or []
+        self.reply = reply
 
 
 class ModelUnavailable(ToolError):

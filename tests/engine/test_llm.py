@@ -125,7 +125,10 @@ def test_backoff_is_bounded() -> None:
     backend = OpenAIBackend("m", base_url="http://stub/v1", http_client=client)
     with pytest.raises(ModelUnavailable, match="still failing"):
         LLM(backend, backoff_base=0.01, transient_attempts=3).complete(ASK, Mood)
-    assert len(seen) == 3
+    # 3 tries, one of them also trying the next structured-output method after
+    # the first kept failing with a bare 500
+    assert len(seen) == 4
+    assert backend.refused == {"json_schema"}
 
 
 def test_json_schema_rejected_falls_back_to_tool_calling() -> None:
@@ -134,7 +137,7 @@ def test_json_schema_rejected_falls_back_to_tool_calling() -> None:
     def handle(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         body = json.loads(request.content)
-        if body.get("response_format", {}).get("type") == "json_schema":
+        if body.get("response_format", {}).get("type") in ("json_schema", "json_object"):
             return httpx.Response(400, json={"error": {"message": "unsupported response_format"}})
         call = {
             "id": "c1",
@@ -154,8 +157,14 @@ def test_json_schema_rejected_falls_back_to_tool_calling() -> None:
         base_url="http://stub/v1",
         http_client=httpx.Client(transport=httpx.MockTransport(handle)),
     )
-    assert LLM(backend).complete(ASK, Mood).label == "x"
+    records: list[CallRecord] = []
+    llm = LLM(backend, on_call=records.append)
+    assert llm.complete(ASK, Mood).label == "x"
     assert "tools" in json.loads(seen[-1].content)
+    assert [r.fault for r in records] == ["refused", "refused", None]
+    assert records[-1].method == "tools"
+    assert llm.complete(ASK, Mood).label == "x", "the refusals are remembered"
+    assert len(seen) == 4 and "tools" in json.loads(seen[-1].content)
 
 
 def test_a_reply_that_only_fails_the_check_is_kept_as_a_near_miss() -> None:

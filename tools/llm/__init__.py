@@ -2,11 +2,13 @@
 
 Backends only turn messages into raw text; this module owns validation, the
 repair retry, backoff on transient errors, the response cache and accounting.
+Every request a backend makes is reported as one CallRecord (a failed try and a
+refused structured-output method included), so the event log matches what the
+endpoint saw.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +25,7 @@ from tenacity import (
 
 from reelwright.tools.errors import ModelBehaviorError, ModelUnavailable
 from reelwright.tools.jsonio import stable_hash, write_json_atomic
+from reelwright.tools.llm.replies import Validator, as_json, in_words, judge, repair_message
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -44,13 +47,21 @@ class GenerationSettings(BaseModel):
 
 
 class RawReply(BaseModel):
-    """What a backend returns: the text and what it cost."""
+    """What a backend returns: the text and what it cost.
+
+    `problem` names what was wrong before any parsing (an empty reply, a refusal,
+    a tool call with broken arguments); `refused` lists the structured-output
+    methods the endpoint turned down while answering, one request each.
+    """
 
     text: str
     tokens_in: int = 0
     tokens_out: int = 0
     truncated: bool = False
     model: str = ""
+    problem: str | None = None
+    method: str = ""
+    refused: list[str] = []
 
 
 class CallRecord(BaseModel):
@@ -67,10 +78,19 @@ class CallRecord(BaseModel):
     cache_hit: bool = False
     attempt: int = 1
     error: str | None = None
+    method: str = ""
+    fault: Literal["retry", "refused"] | None = None
 
 
 class TransientModelError(Exception):
-    """A timeout, 429, 5xx or dropped connection: worth retrying after a wait."""
+    """A timeout, 429, 5xx or dropped connection: worth retrying after a wait.
+
+    `refused` lists structured-output methods turned down on the way, as in RawReply.
+    """
+
+    def __init__(self, message: str, refused: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.refused = refused or []
 
 
 class ChatBackend(Protocol):
@@ -139,9 +159,6 @@ class ResponseCache:
         write_json_atomic(self._path(key), reply.model_dump())
 
 
-Validator = Callable[[Any], list[str]]
-
-
 class LLM:
     """The model seam every agent uses; one instance per run."""
 
@@ -152,9 +169,11 @@ class LLM:
         cache: ResponseCache | None = None,
         on_call: Callable[[CallRecord], None] | None = None,
         settings: GenerationSettings | None = None,
-        transient_attempts: int = 4,
+        transient_attempts: int = 6,
         backoff_base: float = 1.0,
         backoff_max: float = 20.0,
+        repairs: int = 1,
+        damaged_retries: int = 5,
     ) -> None:
         self.backend = backend
         self.cache = cache
@@ -163,6 +182,8 @@ class LLM:
         self.transient_attempts = transient_attempts
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
+        self.repairs = repairs
+        self.damaged_retries = damaged_retries
         self.calls_made = 0
 
     @property
@@ -180,32 +201,55 @@ class LLM:
         seed_offset: int = 0,
         tag: str = "",
     ) -> T:
-        """Ask, validate, and on failure ask once more showing the model its error."""
+
+        """Ask, validate, and on a bad reply ask again showing the model what was wrong.
+
+        A reply the model got wrong (JSON that does not fit, a failed check, a
+        refusal) is repaired `repairs` times; a reply damaged on the way (cut off,
+        empty, broken tool-call arguments) is asked for again up to
+        `damaged_retries` times, since a gateway or a length limit did it, not the
+        model. Only a reply that passes is cached, so a good reply is never paid
+        for twice and a bad one is never replayed.
+        """
         update: dict[str, int | str] = {"seed": self.settings.seed + seed_offset, "tag": tag}
         if max_tokens:
             update["max_tokens"] = max_tokens
         settings = self.settings.model_copy(update=update)
         report = on_call or self.on_call
         convo = list(messages)
-        errors: list[str] = []
+        wrong = damaged = 0
+        problems: list[str] = []
         near_miss: T | None = None
-        for attempt in (1, 2):
-            reply, record = self._ask(convo, schema, settings, attempt)
-            value, errors, miss = _parse(reply, schema, check)
-            near_miss = miss or near_miss
-            record.error = "; ".join(errors) if errors else None
+        last_text = ""
+        for attempt in range(1, 2 + self.repairs + self.damaged_retries):
+            key = self.cache.key(self.model, convo, schema, settings) if self.cache else ""
+            reply, record = self._ask(convo, schema, settings, attempt, key, report)
+            verdict = judge(
+                reply.text, schema, check, problem=reply.problem, truncated=reply.truncated
+            )
+            near_miss = verdict.near_miss or near_miss
+            problems, last_text = verdict.problems, reply.text
+            record.error = "; ".join(problems) if problems else None
             report(record)
-            if value is not None:
-                return value
+            if verdict.value is not None:
+                if self.cache is not None and not record.cache_hit:
+                    self.cache.put(key, reply.model_copy(update={"refused": []}))
+                return verdict.value
+            damaged += verdict.damaged
+            wrong += not verdict.damaged
+            if wrong > self.repairs or damaged > self.damaged_retries:
+                break
             convo = [
                 *messages,
                 Message(role="assistant", content=reply.text[:4000]),
-                Message(role="user", content=repair_prompt(errors)),
+                Message(role="user", content=repair_message(problems)),
             ]
         raise ModelBehaviorError(
-            f"{self.model} gave no valid {schema.__name__} after a repair retry: "
-            + "; ".join(errors)[:500],
+            f"{self.model} gave no usable {schema.__name__} after {attempt} tries: "
+            + in_words(problems, last_text),
             near_miss=near_miss,
+            problems=problems,
+            reply=last_text,
         )
 
     def _ask(
@@ -214,88 +258,78 @@ class LLM:
         schema: type[BaseModel],
         settings: GenerationSettings,
         attempt: int,
+        key: str,
+        report: Callable[[CallRecord], None],
     ) -> tuple[RawReply, CallRecord]:
-        key = self.cache.key(self.model, messages, schema, settings) if self.cache else ""
         started = time.monotonic()
         cached = self.cache.get(key) if self.cache else None
-        reply = cached if cached is not None else self._generate(messages, schema, settings)
         if cached is None:
+            reply = self._generate(messages, schema, settings, attempt, report)
             self.calls_made += 1
-            if self.cache and not reply.truncated:
-                self.cache.put(key, reply)
+        else:
+            reply = cached
         record = CallRecord(
             model=reply.model or self.model,
             schema_name=schema.__name__,
             messages=messages,
-            response=_as_json(reply.text),
+            response=as_json(reply.text),
             tokens_in=reply.tokens_in,
             tokens_out=reply.tokens_out,
             latency_s=round(time.monotonic() - started, 3),
             cost_usd=0.0 if cached else cost_of(self.model, reply.tokens_in, reply.tokens_out),
             cache_hit=cached is not None,
             attempt=attempt,
+            method=reply.method,
         )
         return reply, record
 
     def _generate(
-        self, messages: list[Message], schema: type[BaseModel], settings: GenerationSettings
+        self,
+        messages: list[Message],
+        schema: type[BaseModel],
+        settings: GenerationSettings,
+        attempt: int,
+        report: Callable[[CallRecord], None],
     ) -> RawReply:
+        """The backend call with backoff; every failed try and refusal is reported."""
         retrying = Retrying(
             retry=retry_if_exception_type(TransientModelError),
             stop=stop_after_attempt(self.transient_attempts),
             wait=wait_exponential(multiplier=self.backoff_base, max=self.backoff_max),
             reraise=False,
         )
+
+        def fault(kind: Literal["retry", "refused"], error: str, started: float) -> None:
+            report(
+                CallRecord(
+                    model=self.model,
+                    schema_name=schema.__name__,
+                    messages=[],
+                    latency_s=round(time.monotonic() - started, 3),
+                    cost_usd=0.0,
+                    attempt=attempt,
+                    error=error,
+                    fault=kind,
+                )
+            )
+
         try:
             for try_ in retrying:
                 with try_:
-                    return self.backend.generate(messages, schema, settings)
+                    started = time.monotonic()
+                    try:
+                        reply = self.backend.generate(messages, schema, settings)
+                    except TransientModelError as exc:
+                        for refusal in exc.refused:
+                            fault("refused", refusal, started)
+                        fault("retry", str(exc), started)
+                        raise
+                    for refusal in reply.refused:
+                        fault("refused", refusal, started)
+                    return reply
         except RetryError as exc:
             last = exc.last_attempt.exception()
             raise ModelUnavailable(
                 f"{self.model}: still failing after {self.transient_attempts} tries: {last}"
             ) from last
         raise AssertionError("unreachable")  # pragma: no cover
-
-
-def repair_prompt(errors: list[str]) -> str:
-    listed = "\n".join(f"- {e}" for e in errors[:12])
-    return (
-        "Your reply did not pass validation:\n"
-        f"{listed}\n"
-        "Reply again with the complete corrected JSON object only, no commentary."
-    )
-
-
-def _parse(
-    reply: RawReply, schema: type[T], check: Validator | None
-) -> tuple[T | None, list[str], T | None]:
-    """(value, problems, near miss): a near miss fits the schema but fails the check."""
-    if reply.truncated:
-        return None, ["the reply was cut off at the token limit; write shorter"], None
-    try:
-        value = schema.model_validate_json(_strip_fences(reply.text))
-    except ValidationError as exc:
-        return None, [_describe(err) for err in exc.errors()[:12]], None
-    problems = check(value) if check else []
-    return (None, problems, value) if problems else (value, [], None)
-
-
-def _describe(err: Any) -> str:
-    where = ".".join(str(p) for p in err.get("loc", ())) or "(root)"
-    return f"{where}: {err.get('msg', 'invalid')}"
-
-
-def _strip_fences(text: str) -> str:
-    text = text.strip()
-    if text.startswith("```"):
-        text = text.split("\n", 1)[1] if "\n" in text else ""
-        text = text.rsplit("```", 1)[0]
-    return text
-
-
-def _as_json(text: str) -> Any:
-    try:
-        return json.loads(_strip_fences(text))
-    except (json.JSONDecodeError, ValueError):
-        return text
