@@ -60,11 +60,10 @@ def main() -> None:
     ]
     load_before = load()
     started = time.monotonic()
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ})
+    # stderr passes through: the run's own one line per finished node
+    result = subprocess.run(command, stdout=subprocess.PIPE, text=True, env={**os.environ})
     wall = time.monotonic() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if result.returncode != 0:
-        print(result.stderr[-3000:], file=sys.stderr)
     run = Path(result.stdout.strip().splitlines()[-1]) if result.stdout.strip() else None
     events = read(run) if run and (run / "events.jsonl").is_file() else []
     figures = {
