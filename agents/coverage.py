@@ -145,10 +145,11 @@ def build(
     needed = sum(s.seconds for s in slots) + (CLIFF_HOLD if cliffhanger else 0.0)
     turn = turning_line(scene, turn_text)
     listener = listener_for(scene, turn) if turn else None
-    if turn and listener and needed + REACTION_S <= budget * OVER_SHARE:
-        at = next(i for i, s in enumerate(slots) if turn in s.lines) + 1
-        if at < len(slots) or not cliffhanger:
-            slots.insert(at, Slot(kind="reaction", who=[listener], seconds=REACTION_S))
+    at = next((i for i, s in enumerate(slots) if turn in s.lines), -1) + 1
+    # The cliffhanger keeps the last shot; a reaction never pushes a scene past its time.
+    fits = needed + REACTION_S <= budget * OVER_SHARE and not (cliffhanger and at == len(slots))
+    if turn and listener and fits:
+        slots.insert(at, Slot(kind="reaction", who=[listener], seconds=REACTION_S))
     else:
         turn = 0
     if hook:

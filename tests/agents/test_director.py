@@ -84,7 +84,11 @@ def test_skeleton_hook_first_cliffhanger_last_and_one_reaction_at_the_turn() -> 
     assert sk.turn == 6 and len(reactions) == 1
     assert sk.slots[reactions[0] - 1].lines[-1] == 6, "the reaction follows the turning line"
     assert sk.slots[reactions[0]].who == ["Lin Hai"], "the one who hears it reacts"
-    assert not sk.problems
+    assert not sk.problems and sk.seconds <= 30 * coverage.OVER_SHARE
+    calm = long_scene()
+    calm.lines[5].emotion = "calm"
+    calm.lines[5].text = "The boat is ready."
+    assert all(s.kind == "line" for s in coverage.build(calm, budget=30.0, lang="en").slots)
 
 
 def test_a_short_scene_is_reported_not_padded() -> None:
@@ -98,7 +102,9 @@ def test_a_short_scene_is_reported_not_padded() -> None:
 
 def test_a_speakers_consecutive_lines_share_a_shot_while_it_fits() -> None:
     sc = Scene.model_validate(scene("en", 1, 1))
-    for line, text in zip(sc.lines[:3], ["Go.", "Go now.", "Please, before the tide."]):
+    for line, text in zip(
+        sc.lines[:3], ["Go.", "Go now.", "Please, before the tide."], strict=True
+    ):
         line.speaker, line.text = "Mei", text
     groups = coverage.group_lines(sc.lines, "en")
     assert [n for g in groups for n in g] == [1, 2, 3, 4] and len(groups) < 4
