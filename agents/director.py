@@ -1,168 +1,287 @@
-"""The director: a scene becomes shots, planned like a director plans them.
+"""The director: a scene becomes shots.
 
-The model proposes; code enforces what must hold: every dialogue line covered
-exactly once and in order, durations within 1.5 to 6 s, the scene's time budget.
+Coverage is arithmetic and is done in code first (`coverage.build`): which line in
+which shot, how long, one reaction where a line turns the scene, the hook first and
+the cliffhanger last. The model is asked only for taste, in one compact call per
+scene (`takes`). With `--shots full` a capable endpoint plans whole shot lists
+instead; either way `enforce` repairs what breaks a rule, nothing is sent back.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from reelwright import ids
 from reelwright.context import AgentContext
 from reelwright.errors import ModelBehaviorError
 
+from . import coverage
 from .common import ask
-from .schemas import OnScreen, Outline, Scene, ScreenPosition, Shot, ShotList, ShotSize
+from .coverage import MAX_SHOT, MIN_SHOT, REACTION_S, Skeleton, Slot, on_stage, speech_seconds
+from .schemas import Move, OnScreen, Outline, Scene, ScreenPosition, Shot, ShotList, ShotSize
+from .takes import Take, takes_schema
 
-MIN_SHOT, MAX_SHOT = 1.5, 6.0
-BREATH = 0.5
+__all__ = ["enforce", "plan_shots", "shots_from_takes", "speech_seconds"]
+
+LENS: dict[ShotSize, int] = {"ECU": 100, "CU": 85, "MCU": 65, "MS": 50, "WS": 28, "EWS": 18}
+SIDES: list[ScreenPosition] = ["left", "right", "center"]
+TAKE_TOKENS = 40  # generous per-shot output budget for one compact take
 
 
-def speech_seconds(text: str, lang: str) -> float:
-    """A voiced line's rough length, before the voices exist."""
-    rate = 4.5 if lang == "zh" else 14.0
-    return max(1.0, len(text.strip()) / rate)
-
-
-def plan_shots(ctx: AgentContext) -> ShotList:
+def plan_shots(ctx: AgentContext) -> dict[str, Any]:
     s = ctx.services.settings
-    ep, sc = (int(x) for x in ctx.node_id.split(":")[1].split("."))
-    outline = Outline.model_validate(ctx.payload(f"episode:{ep}"))
-    scene = Scene.model_validate(ctx.payload(f"scene:{ep}.{sc}"))
+    ref = ids.parse(ctx.node_id)
+    ep, sc = ref.episode, ref.scene
+    outline = Outline.model_validate(ctx.payload(ids.episode(ep)))
+    scene = Scene.model_validate(ctx.payload(ids.scene(ep, sc)))
     budget = s.episode_seconds / len(outline.scenes)
-    lines = "\n".join(
-        f"{i}. {line.speaker} ({line.emotion}): {line.text}"
-        for i, line in enumerate(scene.lines, 1)
+    beat = outline.scenes[sc - 1] if sc <= len(outline.scenes) else None
+    skeleton = coverage.build(
+        scene,
+        budget=budget,
+        lang=s.lang,
+        hook=sc == 1,
+        cliffhanger=sc == len(outline.scenes),
+        turn_text=beat.turn if beat else "",
     )
-    hook_note = f"The first shot must carry the hook: {outline.hook}" if sc == 1 else ""
-    n_lines = len(scene.lines)
-    max_shots = min(8, n_lines + 2)
+    notes = {"hook": outline.hook, "cliffhanger": outline.cliffhanger}
+    if s.shots == "full":
+        shots = _full_plan(ctx, scene, skeleton, notes)
+    else:
+        shots = _taste_plan(ctx, scene, skeleton, notes)
+    plan = enforce(ShotList(shots=shots), scene, skeleton, s.lang)
+    if skeleton.problems:
+        ctx.emit(
+            "critique",
+            round=0,
+            source="director",
+            found=len(skeleton.problems),
+            fixed=0,
+            remaining=len(skeleton.problems),
+            dropped_ungrounded=0,
+            issues=[
+                {"node": ids.scene(ep, sc), "kind": p.split(":", 1)[0], "detail": p}
+                for p in skeleton.problems
+            ],
+        )
+    return {
+        **plan.model_dump(mode="json"),
+        "seconds": round(sum(x.duration for x in plan.shots), 2),
+        "budget": skeleton.budget_s,
+        "turn": skeleton.turn,
+        "problems": skeleton.problems,
+    }
+
+
+def _taste_plan(
+    ctx: AgentContext, scene: Scene, skeleton: Skeleton, notes: dict[str, str]
+) -> list[Shot]:
+    """One compact model call: size, angle, move and a few words per shot already laid out."""
+    count = len(skeleton.slots)
     try:
-        shots = ask(
+        takes = ask(
             ctx,
-            "director_shots",
-            ShotList,
-            check=lambda plan: coverage_problems(plan, n_lines, max_shots),
-            max_tokens=1200,
-            scene_id=f"{ep}.{sc}",
+            "director_takes",
+            takes_schema(count),
+            max_tokens=24 + TAKE_TOKENS * count,
             heading=scene.heading,
             action=scene.action,
-            lines=lines,
-            present=", ".join(scene.ledger.present),
-            hook_note=hook_note,
-            budget=round(budget),
-            min_shots=max(2, min(n_lines, 3)),
-            max_shots=max_shots,
-        )
+            shots=slot_lines(scene, skeleton, notes),
+            count=count,
+        ).shots
     except ModelBehaviorError as exc:
-        # A small model can fail to plan; the scene still gets classic coverage, and the
-        # log says so, rather than the episode stopping here.
+        # The skeleton is already a valid shot list; only the look falls back to defaults.
         ctx.emit(
             "tool_call",
-            tool="director:coverage_fallback",
-            args={"scene": f"{ep}.{sc}"},
+            tool="director:default_looks",
+            args={"scene": ids.parse(ctx.node_id).scene_key},
             seconds=0,
             result=str(exc)[:300],
         )
-        shots = coverage_plan(scene)
-    return enforce(shots, scene, budget, s.lang)
+        takes = []
+    return shots_from_takes(scene, skeleton, takes, notes)
 
 
-def coverage_plan(scene: Scene) -> ShotList:
-    """Establishing wide, then singles on each speaker, closer as feelings run higher."""
-    present = list(dict.fromkeys([*scene.ledger.present, *(ln.speaker for ln in scene.lines)]))
-    sides: list[ScreenPosition] = ["left", "right", "center"]
-    wide = Shot(
-        size="WS",
-        angle="high",
-        move="push in",
-        lens_mm=24,
-        duration=2.5,
-        characters=[OnScreen(name=n, position=sides[i % 3]) for i, n in enumerate(present[:3])],
-        description=scene.action[:160],
-        performance="establish the space",
-        emotion=scene.lines[0].emotion if scene.lines else "calm",
-        lines=[],
-        transition="cut",
+def _full_plan(
+    ctx: AgentContext, scene: Scene, skeleton: Skeleton, notes: dict[str, str]
+) -> list[Shot]:
+    """A capable endpoint plans the whole list; code still owns coverage and timing."""
+    try:
+        return ask(
+            ctx,
+            "director_shots",
+            ShotList,
+            max_tokens=1200,
+            heading=scene.heading,
+            action=scene.action,
+            lines=numbered_lines(scene),
+            present=", ".join(on_stage(scene)),
+            shots=slot_lines(scene, skeleton, notes),
+            count=len(skeleton.slots),
+        ).shots
+    except ModelBehaviorError as exc:
+        ctx.emit(
+            "tool_call",
+            tool="director:default_looks",
+            args={"scene": ids.parse(ctx.node_id).scene_key},
+            seconds=0,
+            result=str(exc)[:300],
+        )
+        return shots_from_takes(scene, skeleton, [], notes)
+
+
+def numbered_lines(scene: Scene) -> str:
+    return "\n".join(
+        f"{i}. {ln.speaker} ({ln.emotion}): {ln.text}" for i, ln in enumerate(scene.lines, 1)
     )
-    shots = [wide]
-    sizes: list[ShotSize] = ["MCU", "CU", "MCU", "ECU"]
-    for n, line in enumerate(scene.lines, 1):
-        shot = close_up_for(scene, n)
-        shot.size = sizes[(n - 1) % len(sizes)]
-        shot.move = "push in" if n == len(scene.lines) else "static"
-        shot.characters = [OnScreen(name=line.speaker, position=sides[(n - 1) % 2])]
-        shots.append(shot)
-    return ShotList(shots=shots[:16])
 
 
-def coverage_problems(plan: ShotList, n_lines: int, max_shots: int = 16) -> list[str]:
-    seen = [n for shot in plan.shots for n in shot.lines]
-    problems = []
-    if len(plan.shots) > max_shots:
-        problems.append(f"plan at most {max_shots} shots, not {len(plan.shots)}")
-    missing = sorted(set(range(1, n_lines + 1)) - set(seen))
-    if missing:
-        problems.append(f"dialogue lines {missing} are not covered by any shot")
-    twice = sorted({n for n in seen if seen.count(n) > 1})
-    if twice:
-        problems.append(f"dialogue lines {twice} are covered more than once")
-    return problems
+def slot_lines(scene: Scene, skeleton: Skeleton, notes: dict[str, str]) -> str:
+    """The laid-out shots as the model reads them: who, which line, and any hook/cliffhanger."""
+    rows = []
+    for i, slot in enumerate(skeleton.slots, 1):
+        role = f"[{slot.role}: {notes.get(slot.role, '')}] " if slot.role else ""
+        if slot.kind == "reaction":
+            said = scene.lines[skeleton.turn - 1]
+            rows.append(f"{i}. {role}{slot.who[0]} reacts, silent, to: {said.text}")
+            continue
+        spoken = " ".join(scene.lines[n - 1].text for n in slot.lines)
+        first = scene.lines[slot.lines[0] - 1]
+        paren = f", {first.parenthetical}" if first.parenthetical else ""
+        rows.append(f"{i}. {role}{first.speaker} ({first.emotion}{paren}): {spoken}")
+    return "\n".join(rows)
 
 
-def enforce(plan: ShotList, scene: Scene, budget: float, lang: str) -> ShotList:
-    """Make coverage exact, keep shots legal, and fit the scene's time budget."""
-    shots: list[Shot] = []
-    covered: set[int] = set()
+def shots_from_takes(
+    scene: Scene, skeleton: Skeleton, takes: list[Take], notes: dict[str, str]
+) -> list[Shot]:
+    """The skeleton's slots dressed with the model's looks (defaults where it gave none)."""
+    cast = on_stage(scene)
+    shots = []
+    for i, slot in enumerate(skeleton.slots):
+        take = takes[i] if i < len(takes) else None
+        size, angle, move, frame, acting = take or _default_look(slot, i)
+        shots.append(
+            Shot(
+                size=size,
+                angle=angle,
+                move=move,
+                lens_mm=LENS[size],
+                duration=slot.seconds,
+                characters=_on_screen(slot, size, cast),
+                description=_description(frame, slot, notes),
+                performance=acting or _acting(scene, slot),
+                emotion=_emotion(scene, slot, skeleton.turn),
+                lines=list(slot.lines),
+            )
+        )
+    return shots
+
+
+def _default_look(slot: Slot, i: int) -> Take:
+    if slot.kind == "reaction":
+        return ("CU", "eye level", "push in", "", "")
+    sizes: list[ShotSize] = ["MS", "MCU", "CU", "MCU"]
+    size: ShotSize = "MS" if slot.role == "hook" else sizes[i % len(sizes)]
+    move: Move = "push in" if slot.role == "cliffhanger" else "static"
+    return (size, "eye level", move, "", "")
+
+
+def _on_screen(slot: Slot, size: ShotSize, cast: list[str]) -> list[OnScreen]:
+    """Screen sides stay fixed per character (the 180-degree rule); wide sizes show the room."""
+    names = list(slot.who)
+    if size in ("MS", "WS", "EWS"):
+        names += [n for n in cast if n not in names]
+    return [
+        OnScreen(name=n, position=SIDES[cast.index(n) % 3] if n in cast else "center")
+        for n in names[:3]
+    ]
+
+
+def _description(frame: str, slot: Slot, notes: dict[str, str]) -> str:
+    who = slot.who[0] if slot.who else ""
+    text = frame.strip() or (f"{who} listens" if slot.kind == "reaction" else f"{who} speaks")
+    if slot.role and notes.get(slot.role):
+        text = f"{text}; {notes[slot.role]}"
+    return text[:300]
+
+
+def _acting(scene: Scene, slot: Slot) -> str:
+    if slot.kind == "reaction":
+        return "silent reaction"
+    line = scene.lines[slot.lines[0] - 1]
+    return line.parenthetical or line.emotion
+
+
+def _emotion(scene: Scene, slot: Slot, turn: int) -> str:
+    if slot.lines:
+        return scene.lines[slot.lines[-1] - 1].emotion
+    return scene.lines[turn - 1].emotion if turn else "listening"
+
+
+def enforce(plan: ShotList, scene: Scene, skeleton: Skeleton, lang: str) -> ShotList:
+    """Repair in code whatever breaks a rule; the model is never asked twice.
+
+    Each line covered exactly once and in order (duplicates dropped, missing lines get
+    a close-up), at most one silent shot, nobody on screen who is not in the scene,
+    lenses 14-135 mm, durations from the speech (never silent holds).
+    """
     n_lines = len(scene.lines)
+    covered: set[int] = set()
+    shots: list[Shot] = []
+    silent_left = 1 if skeleton.turn else 0
     for shot in plan.shots:
-        keep = [n for n in shot.lines if 1 <= n <= n_lines and n not in covered]
+        keep = sorted(n for n in set(shot.lines) if 1 <= n <= n_lines and n not in covered)
+        if not keep:
+            # one silent reaction at most, and never before the first spoken line
+            if silent_left <= 0 or not covered:
+                continue
+            silent_left -= 1
         covered.update(keep)
-        shot = shot.model_copy(update={"lines": sorted(keep)})
-        shots.append(shot)
+        shots.append(shot.model_copy(update={"lines": keep}))
     for n in range(1, n_lines + 1):
         if n not in covered:
-            shots.append(close_up_for(scene, n))
+            shots.append(_close_up(scene, n))
     shots = in_line_order(shots)
-    present = set(scene.ledger.present) | {line.speaker for line in scene.lines}
-    for shot in shots:
-        shot.characters = [c for c in shot.characters if c.name in present]
+    cast = set(on_stage(scene))
+    last = skeleton.slots[-1].role == "cliffhanger" if skeleton.slots else False
+    for i, shot in enumerate(shots):
+        shot.characters = [c for c in shot.characters if c.name in cast]
+        if not shot.characters:
+            shot.characters = [OnScreen(name=_voice_of(scene, shot), position="center")]
         shot.lens_mm = max(14, min(135, shot.lens_mm))
-    shots = with_reactions(shots, scene, budget)
-    return ShotList(shots=fit_durations(shots, scene, budget, lang))
+        hold = coverage.CLIFF_HOLD if last and i == len(shots) - 1 else 0.0
+        shot.duration = _fit(shot, scene, lang, hold)
+    return ShotList(shots=shots)
 
 
-def with_reactions(shots: list[Shot], scene: Scene, budget: float) -> list[Shot]:
-    """A scene short of its time gets reaction shots of the listeners, not longer holds.
+def _fit(shot: Shot, scene: Scene, lang: str, hold: float) -> float:
+    """A shot lasts as long as its speech needs (plus the cliffhanger's beat), no padding."""
+    if not shot.lines:
+        return REACTION_S
+    speech = [speech_seconds(scene.lines[n - 1].text, lang) for n in shot.lines]
+    needed = coverage.shot_seconds(speech)
+    return round(max(MIN_SHOT, max(needed, min(MAX_SHOT, needed + hold))), 2)
 
-    Small models plan too few shots; a held 6-second frame is the "slideshow" viewers
-    complain about, a listener's reaction is how an editor would fill the time.
-    """
-    listeners = scene.ledger.present or [line.speaker for line in scene.lines]
-    out = list(shots)
-    total = sum(min(MAX_SHOT, max(MIN_SHOT, s.duration)) for s in out)
-    turn = 0
-    while listeners and total < 0.9 * budget and len(out) < 16:
-        after = min(len(out), 1 + 2 * turn)
-        spoken = out[after - 1].lines if after else []
-        speaker = scene.lines[spoken[0] - 1].speaker if spoken else ""
-        who = next((n for n in listeners if n != speaker), listeners[0])
-        seconds = round(min(MAX_SHOT, max(MIN_SHOT, 0.9 * budget - total)), 2)
-        reaction = Shot(
-            size="CU" if turn % 2 == 0 else "MCU",
-            angle="eye level",
-            move="push in" if turn % 2 == 0 else "static",
-            lens_mm=85,
-            duration=seconds,
-            characters=[OnScreen(name=who, position="center")],
-            description=f"{who} reacts, listening",
-            performance="silent reaction",
-            emotion=scene.lines[spoken[0] - 1].emotion if spoken else "listening",
-            lines=[],
-            transition="cut",
-        )
-        out.insert(after, reaction)
-        total += seconds
-        turn += 1
-    return out
+
+def _voice_of(scene: Scene, shot: Shot) -> str:
+    return scene.lines[shot.lines[0] - 1].speaker if shot.lines else on_stage(scene)[0]
+
+
+def _close_up(scene: Scene, n: int) -> Shot:
+    line = scene.lines[n - 1]
+    return Shot(
+        size="CU",
+        angle="eye level",
+        move="static",
+        lens_mm=LENS["CU"],
+        duration=MIN_SHOT,
+        characters=[OnScreen(name=line.speaker, position="center")],
+        description=f"{line.speaker} speaks",
+        performance=line.parenthetical or line.emotion,
+        emotion=line.emotion,
+        lines=[n],
+    )
 
 
 def in_line_order(shots: list[Shot]) -> list[Shot]:
@@ -173,44 +292,3 @@ def in_line_order(shots: list[Shot]) -> list[Shot]:
         last = float(max(shot.lines)) if shot.lines else key
         keyed.append((key, index, shot))
     return [shot for _, _, shot in sorted(keyed, key=lambda item: (item[0], item[1]))]
-
-
-def close_up_for(scene: Scene, n: int) -> Shot:
-    line = scene.lines[n - 1]
-    return Shot(
-        size="CU",
-        angle="eye level",
-        move="static",
-        lens_mm=85,
-        duration=3.0,
-        characters=[OnScreen(name=line.speaker, position="center")],
-        description=f"{line.speaker} speaks",
-        performance=line.parenthetical or line.emotion,
-        emotion=line.emotion,
-        lines=[n],
-        transition="cut",
-    )
-
-
-def fit_durations(shots: list[Shot], scene: Scene, budget: float, lang: str) -> list[Shot]:
-    """Each shot at least as long as its lines; the scene close to its budget."""
-    floors = [
-        min(
-            MAX_SHOT,
-            max(
-                MIN_SHOT,
-                sum(speech_seconds(scene.lines[n - 1].text, lang) for n in shot.lines) + BREATH,
-            ),
-        )
-        for shot in shots
-    ]
-    wanted = [
-        max(f, min(MAX_SHOT, max(MIN_SHOT, s.duration))) for f, s in zip(floors, shots, strict=True)
-    ]
-    total = sum(wanted)
-    if total > 0 and abs(total - budget) / budget > 0.05:
-        scale = budget / total
-        wanted = [max(f, min(MAX_SHOT, w * scale)) for f, w in zip(floors, wanted, strict=True)]
-    for shot, seconds in zip(shots, wanted, strict=True):
-        shot.duration = round(seconds, 2)
-    return shots

@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fake_story import scene, story_script  # noqa: E402
+from fake_story import scene, story_script, takes  # noqa: E402
 from support.fake_llm import ScriptedModel  # noqa: E402
 
 from reelwright import pipeline, revise, versions  # noqa: E402
@@ -99,7 +99,7 @@ def main() -> None:
                 {
                     "Scene@scene:2.2": [new_scene],
                     "CriticReport": [{"issues": []}] * 8,
-                    "ShotList@shotlist:2.2": [plan.payload("shotlist:2.2")],
+                    "Takes@shotlist:2.2": [takes()],
                 },
             ),
             (

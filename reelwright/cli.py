@@ -52,6 +52,13 @@ def make(
         int, typer.Option(min=4096, help="Generate at most this many pixels, then upscale.")
     ] = 576 * 1024,
     review: Annotated[bool, typer.Option(help="Stop after bible, scripts and shots.")] = False,
+    shots: Annotated[
+        str,
+        typer.Option(
+            help="taste: code lays out coverage, the model picks looks; full: "
+            "the model plans whole shot lists (capable endpoints)"
+        ),
+    ] = "taste",
 ) -> None:
     """Write and direct a series from a premise; prints the run folder last."""
     from reelwright import pipeline
@@ -61,6 +68,8 @@ def make(
         raise UserError(f"unknown --lang {lang!r}: use en or zh")
     if aspect not in ("9:16", "16:9"):
         raise UserError(f"unknown --aspect {aspect!r}: use 9:16 or 16:9")
+    if shots not in ("taste", "full"):
+        raise UserError(f"unknown --shots {shots!r}: use taste or full")
     if images not in ("storyboard", "diffusers") or video not in ("animatic", "diffusers"):
         raise UserError("--images takes storyboard or diffusers; --video animatic or diffusers")
     settings = RunSettings.model_validate(
@@ -77,6 +86,7 @@ def make(
             "images": images,
             "video": video,
             "review": review,
+            "shots": shots,
             "image_model": str(image_model) if image_model else None,
             "video_model": str(video_model) if video_model else None,
             "ip_adapter": str(ip_adapter) if ip_adapter else None,

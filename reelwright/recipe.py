@@ -110,7 +110,11 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
             director.plan_shots,
             "llm",
             expand_shotlist,
-            {**story, "p": fingerprint("director_shots")},
+            {
+                **story,
+                "p": fingerprint("director_takes", "director_shots"),
+                "shots": settings.shots,
+            },
         ),
         "shot": Job(cinematographer.plan_shot, "cpu", None, {"p": fingerprint("visual_prompt")}),
         "line": Job(editor.voice_line, "tts", None, {"lang": settings.lang}),

@@ -34,6 +34,7 @@ class RunSettings(BaseModel):
     image_steps: int = Field(default=25, ge=1, le=200)
     image_max_pixels: int = Field(default=576 * 1024, ge=64 * 64)
     review: bool = False
+    shots: Literal["taste", "full"] = "taste"  # who plans shot lists: code + model taste, or model
     fps: int = 30
 
     @field_validator("premise")

@@ -428,6 +428,17 @@ def shotlist(lang: str, n_lines: int = 4) -> dict[str, Any]:
     return {"shots": shots}
 
 
+def takes(count: int = 8) -> dict[str, Any]:
+    """The director's compact reply: a look per laid-out shot (extra entries are dropped)."""
+    looks = [
+        ["MS", "high", "push in", "the hut shakes in the storm", "braced"],
+        ["CU", "eye level", "static", "rain streaks the window behind him", "jaw set"],
+        ["MCU", "low", "static", "lamp light on her tired face", "soft, pleading"],
+        ["ECU", "eye level", "push in", "his knuckles white on the rope", "holds it in"],
+    ]
+    return {"shots": [looks[i % len(looks)] for i in range(count)]}
+
+
 def story_script(
     episodes: int = 1, lang: str = "en", scenes: int = 3, delay_s: float = 0.0, concurrency: int = 4
 ) -> dict[str, Any]:
@@ -440,7 +451,7 @@ def story_script(
         replies[f"OutlineDraft@episode:{ep}"] = [outline(lang, ep, scenes)]
         for s in range(1, scenes + 1):
             replies[f"SceneDraft@scene:{ep}.{s}"] = [scene_draft(lang, ep, s)]
-            replies[f"ShotList@shotlist:{ep}.{s}"] = [shotlist(lang)]
+            replies[f"Takes@shotlist:{ep}.{s}"] = [takes()]
     return {"delay_s": delay_s, "concurrency": concurrency, "replies": replies}
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from PIL.Image import Resampling
 
-from .ffmpeg import FFmpegError, ffmpeg_exe
+from .ffmpeg import FFmpegError, below_model, ffmpeg_exe
 from .media import ClipRequest
 
 PUSH_ZOOM = 1.18  # how far a push in ends (and a pull out starts)
@@ -203,7 +203,7 @@ class AnimaticBackend:
                "-f", "mp4", str(part)]  # fmt: skip
         with tempfile.TemporaryFile() as err:
             pipe, null = subprocess.PIPE, subprocess.DEVNULL
-            proc = subprocess.Popen(cmd, stdin=pipe, stdout=null, stderr=err)
+            proc = subprocess.Popen(below_model(cmd), stdin=pipe, stdout=null, stderr=err)
             assert proc.stdin is not None
             try:
                 for frame in _frames(req, n, src, meta):

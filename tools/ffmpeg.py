@@ -7,6 +7,7 @@ parses the banner `ffmpeg -i` prints and, when asked for exact timing, decodes t
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +59,12 @@ def _tail(text: str, lines: int = 25) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
+def below_model(cmd: list[str]) -> list[str]:
+    """Encodes run niced: on a small machine the model's tokens are the critical path."""
+    nice = shutil.which("nice")
+    return [nice, "-n", "10", *cmd] if nice else cmd
+
+
 def run_ffmpeg(
     args: list[str],
     *,
@@ -75,7 +82,7 @@ def run_ffmpeg(
     cmd += [str(a) for a in args]
     try:
         proc = subprocess.run(
-            cmd,
+            below_model(cmd),
             input=input_bytes,
             capture_output=True,
             cwd=str(cwd) if cwd else None,

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from cli_helpers import run_cli, scripted_endpoint
-from fake_story import scene
+from fake_story import scene, takes
 
 from reelwright.events import read_events
 
@@ -112,9 +112,8 @@ def test_note_without_node_is_mapped_and_unknown_ids_are_asked_again(
         ],
         "Scene@scene:2.2": [new_scene],
         "CriticReport": [{"issues": []}] * 4,
-        "ShotList@shotlist:2.2": [
-            json.loads((run_copy / "plan.json").read_text()) and _shotlist(run_copy, "shotlist:2.2")
-        ],
+        "PlanVerdict": [{"answer": "no", "quote": "", "fact": ""}],
+        "Takes@shotlist:2.2": [takes()],
     }
     ep1_before = episode_files(run_copy, 1)
     seq = last_seq(run_copy)
@@ -133,8 +132,3 @@ def test_note_without_node_is_mapped_and_unknown_ids_are_asked_again(
     assert "Scene" in schemas
     assert "bracelet, and come back" in (run_copy / "episode_02.srt").read_text(encoding="utf-8")
     assert episode_files(run_copy, 1) == ep1_before
-
-
-def _shotlist(run: Path, node_id: str) -> object:
-    plan = json.loads((run / "plan.json").read_text())
-    return next(n["payload"] for n in plan["nodes"] if n["id"] == node_id)

@@ -201,7 +201,6 @@ class LLM:
         seed_offset: int = 0,
         tag: str = "",
     ) -> T:
-
         """Ask, validate, and on a bad reply ask again showing the model what was wrong.
 
         A reply the model got wrong (JSON that does not fit, a failed check, a

@@ -11,6 +11,7 @@ import importlib.metadata as md
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -72,6 +73,11 @@ def embedded_model_path() -> Path:
         return target
 
 
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
 class LocalLlamaBackend:
     """llama-cpp-python in-process, output constrained to the JSON schema by grammar."""
 
@@ -83,12 +89,20 @@ class LocalLlamaBackend:
         *,
         n_ctx: int = 4096,
         threads: int | None = None,
+        threads_batch: int | None = None,
+        batch: int | None = None,
+        lookup: int | None = None,
         seed: int = 0,
     ) -> None:
         self.model_path = model_path
         self.name = f"local:{EMBEDDED_MODEL}" if model_path is None else f"local:{model_path.name}"
         self.n_ctx = n_ctx
-        self.threads = threads or max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+        # Measured defaults (bench/bench_llm_runtime.py); REELWRIGHT_LLM_* overrides them.
+        self.threads = threads or _env_int("REELWRIGHT_LLM_THREADS") or cores
+        self.threads_batch = threads_batch or _env_int("REELWRIGHT_LLM_THREADS_BATCH") or cores
+        self.batch = batch or _env_int("REELWRIGHT_LLM_BATCH") or 512
+        self.lookup = lookup if lookup is not None else (_env_int("REELWRIGHT_LLM_LOOKUP") or 0)
         self.seed = seed
         self._llama: object | None = None
         self._lock = threading.Lock()
@@ -104,12 +118,22 @@ class LocalLlamaBackend:
             path = self.model_path or embedded_model_path()
             if not path.is_file():
                 raise ModelUnavailable(f"model file not found: {path}")
+            extra: dict[str, Any] = {}
+            if self.lookup:
+                # Prompt-lookup drafts need logits for every position: an n_ctx x vocab
+                # float buffer (about 2.5 GB at 4096 x 152k), so it is off by default.
+                from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+                extra["draft_model"] = LlamaPromptLookupDecoding(num_pred_tokens=self.lookup)
             self._llama = Llama(
                 model_path=str(path),
                 n_ctx=self.n_ctx,
                 n_threads=self.threads,
+                n_threads_batch=self.threads_batch,
+                n_batch=self.batch,
                 seed=self.seed,
                 verbose=False,
+                **extra,
             )
         return self._llama
 
