@@ -458,3 +458,18 @@ def story_script(
 def write_script(path: Path, **kwargs: Any) -> Path:
     path.write_text(json.dumps(story_script(**kwargs), ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def outline_plan(lang: str, episode: int, scenes: int) -> dict[str, Any]:
+    """The stored outline (the plan the writer's code builds from the model's draft)."""
+    from reelwright.agents.writer import nearest_location  # first: it sets the import order
+    from reelwright.agents.craft import pick_craft  # noqa: I001
+    from reelwright.agents.schemas import Bible, OutlineDraft
+    from reelwright.agents.story_plan import build_outline
+
+    story_bible = Bible.model_validate(bible(lang))
+    draft = OutlineDraft.model_validate(outline(lang, episode, scenes))
+    craft = pick_craft(lang, episode, episode, scenes)
+    locations = [loc.name for loc in story_bible.locations]
+    built, _ = build_outline(draft, story_bible, craft, [], locations, nearest_location)
+    return built.model_dump(mode="json")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_story import outline, scene, takes
+from fake_story import outline_plan, scene, takes
 from support.fake_llm import ScriptedModel
 
 from reelwright.agents import coverage
@@ -17,12 +17,14 @@ from reelwright.agents.schemas import DialogueLine, Scene, Shot, ShotList
 from reelwright.agents.takes import takes_schema
 from reelwright.agents.timing import LEAD_IN
 from reelwright.events import EventLog, read_events
-from reelwright.pipeline import Services
+from reelwright.context import Services
 from reelwright.plan import Plan
 from reelwright.scheduler import NodeContext
 from reelwright.settings import RunSettings
 from reelwright.store import new_run
+from reelwright.tools.animatic import AnimaticBackend
 from reelwright.tools.llm import LLM
+from reelwright.tools.storyboard import StoryboardBackend
 
 
 def shot(lines: list[int], lens: int = 500, who: str = "Lin Hai") -> Shot:
@@ -147,7 +149,7 @@ def context(tmp_path: Path, fake: ScriptedModel, sc: Scene, node: str) -> tuple[
     settings = RunSettings(premise="a test premise", episode_seconds=90)
     run = new_run(tmp_path, settings)
     plan = Plan()
-    plan.add("episode:1", "episode", "writer", payload=outline("en", 1, 3), status="done")
+    plan.add("episode:1", "episode", "writer", payload=outline_plan("en", 1, 3), status="done")
     for k in (1, 2, 3):
         payload: dict[str, Any] = (
             sc.model_dump(mode="json")
@@ -156,7 +158,7 @@ def context(tmp_path: Path, fake: ScriptedModel, sc: Scene, node: str) -> tuple[
         )
         plan.add(f"scene:1.{k}", "scene", "writer", payload=payload, status="done")
     plan.add(node, "shotlist", "director", ["episode:1"])
-    services = Services(settings, run, LLM(fake), None, None)
+    services = Services(settings, run, LLM(fake), StoryboardBackend(), AnimaticBackend())
     events = EventLog(run.events_path, run.id)
     return NodeContext(node, plan, threading.RLock(), events, "director", services), run.events_path
 
