@@ -9,13 +9,22 @@ director (shot order) or the writer (material), like a continuity issue.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from reelwright import ids
-from reelwright.tools.pacing import PacedShot, PacingFigures, PacingLimits, SpeechSpan, measure
+from reelwright.scheduler import NodeContext
+from reelwright.tools.pacing import (
+    PacedShot,
+    PacingFigures,
+    PacingLimits,
+    PacingProblem,
+    SpeechSpan,
+    measure,
+)
 
 from .timing import TAIL, line_starts
 
@@ -82,10 +91,20 @@ class SendBack(BaseModel):
     round: int
 
 
+class RoundNote(BaseModel):
+    """One round of the editor's pacing loop, as a critique event reports it."""
+
+    round: int
+    found: int
+    fixed: int
+    remaining: int
+    issues: list[dict[str, Any]]
+
+
 class PacingPass(BaseModel):
     before: PacingFigures
     after: PacingFigures
-    rounds: int
+    rounds: list[RoundNote]
     fixes: list[Fix]
     sent_back: list[SendBack]
 
@@ -116,7 +135,8 @@ def figures(shots: list[EditShot], target: float, limits: PacingLimits) -> Pacin
 
 
 def _frames(seconds: float, fps: int) -> float:
-    return max(1, round(seconds * fps)) / fps
+    """Whole frames, rounded up: a trimmed shot never cuts into what it must keep."""
+    return max(1, math.ceil(seconds * fps - 1e-6)) / fps
 
 
 class _Bench:
@@ -135,16 +155,32 @@ class _Bench:
         new = _frames(seconds, self.fps)
         if new >= shot.duration - 1e-6:
             return 0.0
-        self.fixes.append(Fix(round=self.rnd, kind=kind, shot=shot.shot_id,
-                              before=shot.duration, after=new, reason=reason))  # fmt: skip
+        self.fixes.append(
+            Fix(
+                round=self.rnd,
+                kind=kind,
+                shot=shot.shot_id,
+                before=shot.duration,
+                after=new,
+                reason=reason,
+            )
+        )
         saved = shot.duration - new
         shot.duration = new
         return saved
 
     def drop(self, i: int, reason: str) -> float:
         shot = self.shots.pop(i)
-        self.fixes.append(Fix(round=self.rnd, kind="drop_silent", shot=shot.shot_id,
-                              before=shot.duration, after=0.0, reason=reason))  # fmt: skip
+        self.fixes.append(
+            Fix(
+                round=self.rnd,
+                kind="drop_silent",
+                shot=shot.shot_id,
+                before=shot.duration,
+                after=0.0,
+                reason=reason,
+            )
+        )
         return shot.duration
 
     def droppable(self, i: int) -> bool:
@@ -213,20 +249,96 @@ def pacing_pass(
     """Measure, fix, measure again (at most `max_rounds`), then name what goes back."""
     lim = limits or PacingLimits()
     before = figures(shots, target, lim)
-    current, figs, fixes, rounds = shots, before, [], 0
+    current, figs = shots, before
+    fixes: list[Fix] = []
+    notes: list[RoundNote] = []
     for rnd in range(1, max_rounds + 1):
         if not figs.problems:
             break
         current, done = tighten_round(current, figs, lim, rnd, fps)
-        rounds = rnd
         fixes += done
+        found = figs.problems
         figs = figures(current, target, lim)
+        notes.append(
+            RoundNote(
+                round=rnd,
+                found=len(found),
+                fixed=max(0, len(found) - len(figs.problems)),
+                remaining=len(figs.problems),
+                issues=[_issue(p, done) for p in found],
+            )
+        )
         if not done:
             break
-    sent = send_backs(current, figs, target, short_of_material or {}, rounds)
-    return current, PacingPass(
-        before=before, after=figs, rounds=rounds, fixes=fixes, sent_back=sent
+    sent = send_backs(current, figs, target, short_of_material or {}, len(notes))
+    return current, PacingPass(before=before, after=figs, rounds=notes, fixes=fixes, sent_back=sent)
+
+
+def _issue(p: PacingProblem, fixes: list[Fix]) -> dict[str, Any]:
+    """A pacing problem as a critique issue row: node, kind, evidence and what was done."""
+    mine = [f for f in fixes if f.shot in p.shots or f.reason == p.detail]
+    done = "; ".join(f"{f.kind} {f.shot} {f.before:.2f}->{f.after:.2f} s" for f in mine)
+    return {
+        "node": f"shot:{p.shots[0]}" if p.shots else "",
+        "kind": p.kind,
+        "severity": "high" if p.kind in ("slow_opening", "dead_air") else "medium",
+        "source": "code",
+        "evidence": p.detail,
+        "fix": done or "none the editor can make",
+    }
+
+
+def emit_pacing(ctx: NodeContext, result: PacingPass, heard: PacingFigures) -> None:
+    """Critique events on the cut: one per round, then what was sent back, and to whom."""
+    for note in result.rounds or [RoundNote(round=0, found=0, fixed=0, remaining=0, issues=[])]:
+        ctx.emit("critique", source="pacing", dropped_ungrounded=0, **note.model_dump())
+    timeline_kinds = {p.kind for p in result.after.problems}
+    heard_only = [p for p in heard.problems if p.kind not in timeline_kinds]
+    issues = [
+        {
+            "node": b.node,
+            "kind": b.kind,
+            "severity": "high",
+            "source": "code",
+            "evidence": b.detail,
+            "fix": f"sent back to the {b.sent_to}",
+            "sent_to": b.sent_to,
+        }
+        for b in result.sent_back
+    ] + [
+        {
+            "node": "",
+            "kind": f"audio:{p.kind}",
+            "severity": "medium",
+            "source": "code",
+            "evidence": p.detail,
+            "fix": "heard in the rendered mix only",
+        }
+        for p in heard_only
+    ]
+    ctx.emit(
+        "critique",
+        source="pacing:sent_back",
+        round=len(result.rounds),
+        found=len(issues),
+        fixed=0,
+        remaining=len(issues),
+        dropped_ungrounded=0,
+        issues=issues,
+        sent_back=[b.model_dump() for b in result.sent_back],
     )
+
+
+def pacing_payload(result: PacingPass, heard: PacingFigures) -> dict[str, Any]:
+    """What the cut node keeps: figures before and after the editor's pass, and as heard."""
+    return {
+        "before": result.before.model_dump(),
+        "after": result.after.model_dump(),
+        "audio": heard.model_dump(),
+        "rounds": len(result.rounds),
+        "fixes": [f.model_dump() for f in result.fixes],
+        "sent_back": [b.model_dump() for b in result.sent_back],
+    }
 
 
 def scene_seconds(shots: list[EditShot]) -> dict[str, float]:
@@ -256,39 +368,75 @@ def send_backs(
 
     for p in figs.problems:
         if p.kind == "slow_opening":
-            out.append(SendBack(node=ids.shotlist(ep, 1), kind="late_hook", sent_to="director",
-                                detail=p.detail + ": open on a shot that speaks", round=rnd))  # fmt: skip
+            out.append(
+                SendBack(
+                    node=ids.shotlist(ep, 1),
+                    kind="late_hook",
+                    sent_to="director",
+                    detail=p.detail + ": open on a shot that speaks",
+                    round=rnd,
+                )
+            )
         elif p.kind == "dead_air":
             key = p.scenes[0] if p.scenes else shots[0].scene_id
             node = "shotlist:" + key
-            out.append(SendBack(node=node, kind="dead_air", sent_to="director",
-                                detail=p.detail + f" (shots {', '.join(p.shots)})",
-                                round=rnd))  # fmt: skip
+            out.append(
+                SendBack(
+                    node=node,
+                    kind="dead_air",
+                    sent_to="director",
+                    detail=p.detail + f" (shots {', '.join(p.shots)})",
+                    round=rnd,
+                )
+            )
         elif p.kind == "no_tail_line":
-            out.append(SendBack(node=scene_node(shots[-1].scene_id), kind="no_tail_line",
-                                sent_to="writer",
-                                detail=p.detail + ": end the episode on its cliffhanger line",
-                                round=rnd))  # fmt: skip
+            out.append(
+                SendBack(
+                    node=scene_node(shots[-1].scene_id),
+                    kind="no_tail_line",
+                    sent_to="writer",
+                    detail=p.detail + ": end the episode on its cliffhanger line",
+                    round=rnd,
+                )
+            )
         elif p.kind == "too_short":
-            short = sorted((k for k, v in scenes.items() if v < 0.8 * budget),
-                           key=lambda k: scenes[k]) or [min(scenes, key=lambda k: scenes[k])]  # fmt: skip
+            short = sorted(
+                (k for k, v in scenes.items() if v < 0.8 * budget), key=lambda k: scenes[k]
+            ) or [min(scenes, key=lambda k: scenes[k])]
             for key in short:
                 lines = sum(len(s.lines) for s in shots if s.scene_id == key)
-                out.append(SendBack(
-                    node=scene_node(key), kind="short_of_material", sent_to="writer",
-                    detail=f"scene {key} runs {scenes[key]:.1f} s of its {budget:.0f} s "
-                    f"({lines} lines); the episode is {p.detail}", round=rnd))  # fmt: skip
+                out.append(
+                    SendBack(
+                        node=scene_node(key),
+                        kind="short_of_material",
+                        sent_to="writer",
+                        detail=f"scene {key} runs {scenes[key]:.1f} s of its {budget:.0f} s "
+                        f"({lines} lines); the episode is {p.detail}",
+                        round=rnd,
+                    )
+                )
         elif p.kind == "too_long":
             key = max(scenes, key=lambda k: scenes[k])
-            out.append(SendBack(node=scene_node(key), kind="too_much_material", sent_to="writer",
-                                detail=f"scene {key} runs {scenes[key]:.1f} s of its "
-                                f"{budget:.0f} s; the episode is {p.detail}",
-                                round=rnd))  # fmt: skip
+            out.append(
+                SendBack(
+                    node=scene_node(key),
+                    kind="too_much_material",
+                    sent_to="writer",
+                    detail=f"scene {key} runs {scenes[key]:.1f} s of its "
+                    f"{budget:.0f} s; the episode is {p.detail}",
+                    round=rnd,
+                )
+            )
     named = {b.node for b in out}
     for key, why in short_of_material.items():
         if scene_node(key) not in named:
-            out.append(SendBack(node=scene_node(key), kind="short_of_material", sent_to="writer",
-                                detail=f"the director marked scene {key} short of material: "
-                                f"{why}", round=rnd))  # fmt: skip
+            out.append(
+                SendBack(
+                    node=scene_node(key),
+                    kind="short_of_material",
+                    sent_to="writer",
+                    detail=f"the director marked scene {key} short of material: {why}",
+                    round=rnd,
+                )
+            )
     return out
-

@@ -259,10 +259,16 @@ def speech_from_audio(
     total = probe(path).duration
     err = run_ffmpeg(
         [
-            "-i", str(path), "-vn", "-af",
-            f"silencedetect=noise={noise_db}dB:d={min_silence}", "-f", "null", "-",
+            "-i",
+            str(path),
+            "-vn",
+            "-af",
+            f"silencedetect=noise={noise_db}dB:d={min_silence}",
+            "-f",
+            "null",
+            "-",
         ]
-    )  # fmt: skip
+    )
     starts = [float(x) for x in _SILENCE_START.findall(err)]
     ends = [float(x) for x in _SILENCE_END.findall(err)]
     quiet = [(max(0.0, a), ends[i] if i < len(ends) else total) for i, a in enumerate(starts)]

@@ -22,8 +22,21 @@ def shots(tmp_path: Path) -> list[TimelineShot]:
     clips = []
     for i in range(3):
         p = media / f"sh{i}.mp4"
-        run_ffmpeg(["-f", "lavfi", "-i", f"testsrc=s=108x192:r=30:d={i + 2}",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(p)])  # fmt: skip
+        run_ffmpeg(
+            [
+                "-f",
+                "lavfi",
+                "-i",
+                f"testsrc=s=108x192:r=30:d={i + 2}",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p",
+                str(p),
+            ]
+        )
         clips.append(p)
     still = media / "frame.png"
     run_ffmpeg(["-f", "lavfi", "-i", "color=c=white:s=108x192", "-frames:v", "1", str(still)])
@@ -33,19 +46,44 @@ def shots(tmp_path: Path) -> list[TimelineShot]:
         run_ffmpeg(["-f", "lavfi", "-i", f"sine=duration={seconds}:sample_rate=48000", str(w)])
         wavs.append(w)
     return [
-        TimelineShot(shot_id="1.1.1", scene_id="1.1", clip=clips[0], duration=2.0,
-                     lines=[TimelineLine(path=wavs[0], start=0.25, duration=1.2, speaker="A",
-                                         text="You came late.")]),  # fmt: skip
-        TimelineShot(shot_id="1.1.2", scene_id="1.1", clip=clips[1], duration=1.7,
-                     transition_out="dissolve",
-                     lines=[TimelineLine(path=wavs[1], start=0.1, duration=0.9, speaker="B",
-                                         text="你来晚了。")]),  # fmt: skip
+        TimelineShot(
+            shot_id="1.1.1",
+            scene_id="1.1",
+            clip=clips[0],
+            duration=2.0,
+            lines=[
+                TimelineLine(
+                    path=wavs[0], start=0.25, duration=1.2, speaker="A", text="You came late."
+                )
+            ],
+        ),
+        TimelineShot(
+            shot_id="1.1.2",
+            scene_id="1.1",
+            clip=clips[1],
+            duration=1.7,
+            transition_out="dissolve",
+            lines=[
+                TimelineLine(path=wavs[1], start=0.1, duration=0.9, speaker="B", text="你来晚了。")
+            ],
+        ),
         TimelineShot(shot_id="1.2.1", scene_id="1.2", clip=still, duration=1.37),
-        TimelineShot(shot_id="1.2.2", scene_id="1.2", clip=clips[2], duration=2.33,
-                     lines=[TimelineLine(path=wavs[2], start=0.3, duration=1.4, speaker="A",
-                                         text="The sea does not wait."),
-                            TimelineLine(path=wavs[0], start=0.9, duration=1.2, speaker="B",
-                                         text="Then row.")]),  # fmt: skip
+        TimelineShot(
+            shot_id="1.2.2",
+            scene_id="1.2",
+            clip=clips[2],
+            duration=2.33,
+            lines=[
+                TimelineLine(
+                    path=wavs[2],
+                    start=0.3,
+                    duration=1.4,
+                    speaker="A",
+                    text="The sea does not wait.",
+                ),
+                TimelineLine(path=wavs[0], start=0.9, duration=1.2, speaker="B", text="Then row."),
+            ],
+        ),
     ]
 
 

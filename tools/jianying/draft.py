@@ -117,9 +117,7 @@ def write_draft(
         clip = material("video", _copy(shot.clip, work, "video", copied))
         target = jy.Timerange(us(first, fps), us(first + frames, fps) - us(first, fps))
         source = jy.Timerange(0, min(target.duration, clip.duration))
-        script.add_segment(
-            jy.VideoSegment(clip, target, source_timerange=source, speed=1.0), video
-        )
+        script.add_segment(jy.VideoSegment(clip, target, source_timerange=source, speed=1.0), video)
 
     style = jy.TextStyle(size=7.0, bold=True, align=1, auto_wrapping=True, max_line_width=0.7)
     placement = jy.ClipSettings(transform_y=-0.42)  # above the bottom quarter's UI
@@ -127,12 +125,23 @@ def write_draft(
         wav = material("audio", _copy(line.path, work, "audio", copied))
         start, end = us(first, fps), us(first + frames, fps)
         source = jy.Timerange(0, min(end - start, wav.duration))
-        place(jy.AudioSegment(wav, jy.Timerange(start, end - start),
-                              source_timerange=source, speed=1.0), "A")  # fmt: skip
+        place(
+            jy.AudioSegment(
+                wav, jy.Timerange(start, end - start), source_timerange=source, speed=1.0
+            ),
+            "A",
+        )
         words = line.text.strip() or " "
-        place(jy.TextSegment(words, jy.Timerange(start, end - start), style=style,
-                             clip_settings=placement, border=jy.TextBorder(width=30.0)),
-              "T")  # fmt: skip
+        place(
+            jy.TextSegment(
+                words,
+                jy.Timerange(start, end - start),
+                style=style,
+                clip_settings=placement,
+                border=jy.TextBorder(width=30.0),
+            ),
+            "T",
+        )
     script.save()
     draft_id = str(uuid.uuid4()).upper()
     _relocate(work, draft_id, out_dir)
@@ -175,22 +184,37 @@ def _write_meta(
         m = materials[dest]
         kind = "music" if dest.parent.name == "audio" else _SUFFIX_KIND.get(dest.suffix, "video")
         rel = dest.relative_to(work).as_posix()
-        items.append({
-            "create_time": now_us // 1_000_000, "duration": int(m.duration),
-            "extra_info": dest.name, "file_Path": f"{PLACEHOLDER}/{rel}",
-            "height": int(getattr(m, "height", 0)), "id": str(uuid.uuid4()).upper(),
-            "import_time": now_us // 1_000_000, "import_time_ms": now_us, "item_source": 1,
-            "md5": "", "metetype": kind,
-            "roughcut_time_range": {"duration": int(m.duration), "start": 0},
-            "sub_time_range": {"duration": -1, "start": -1}, "type": 0,
-            "width": int(getattr(m, "width", 0)),
-        })  # fmt: skip
+        items.append(
+            {
+                "create_time": now_us // 1_000_000,
+                "duration": int(m.duration),
+                "extra_info": dest.name,
+                "file_Path": f"{PLACEHOLDER}/{rel}",
+                "height": int(getattr(m, "height", 0)),
+                "id": str(uuid.uuid4()).upper(),
+                "import_time": now_us // 1_000_000,
+                "import_time_ms": now_us,
+                "item_source": 1,
+                "md5": "",
+                "metetype": kind,
+                "roughcut_time_range": {"duration": int(m.duration), "start": 0},
+                "sub_time_range": {"duration": -1, "start": -1},
+                "type": 0,
+                "width": int(getattr(m, "width", 0)),
+            }
+        )
     for group in meta["draft_materials"]:
         if group["type"] == 0:
             group["value"] = items
-    meta.update({
-        "draft_id": draft_id, "draft_name": final.name, "draft_fold_path": str(final),
-        "draft_root_path": str(final.parent), "tm_duration": int(duration),
-        "tm_draft_create": now_us, "tm_draft_modified": now_us,
-    })  # fmt: skip
+    meta.update(
+        {
+            "draft_id": draft_id,
+            "draft_name": final.name,
+            "draft_fold_path": str(final),
+            "draft_root_path": str(final.parent),
+            "tm_duration": int(duration),
+            "tm_draft_create": now_us,
+            "tm_draft_modified": now_us,
+        }
+    )
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -28,8 +28,11 @@ class TimeRange(BaseModel):
     duration: StrictInt = Field(gt=0)
 
 
+SegmentKind = Literal["video", "audio", "text"]
+
+
 class DraftSegment(BaseModel):
-    kind: Literal["video", "audio", "text"]
+    kind: SegmentKind
     track: str
     start_us: int
     duration_us: int
@@ -81,8 +84,13 @@ def read_draft(folder: Path) -> Draft:
     content = _load(folder / "draft_content.json")
     meta = _load(folder / "draft_meta_info.json")
     mats = content.get("materials", {})
-    by_id: dict[str, tuple[str, dict[str, Any]]] = {}
-    for kind, key in (("video", "videos"), ("audio", "audios"), ("text", "texts")):
+    by_id: dict[str, tuple[SegmentKind, dict[str, Any]]] = {}
+    kinds: list[tuple[SegmentKind, str]] = [
+        ("video", "videos"),
+        ("audio", "audios"),
+        ("text", "texts"),
+    ]
+    for kind, key in kinds:
         for m in mats.get(key, []):
             by_id[m["id"]] = (kind, m)
     segments = []
