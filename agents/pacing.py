@@ -206,7 +206,7 @@ class _Bench:
                     cut = min(room, excess - saved)
                     saved += self.set(i, s.duration - cut, "shorten_silent", reason)
         for shot_id in reversed(shot_ids):  # last resort: silent shots leave the cut
-            if excess - saved <= 1e-6:
+            if excess - saved <= MARGIN:  # what is left is inside the limit itself
                 break
             i = self.index(shot_id)
             if self.droppable(i):
@@ -228,12 +228,13 @@ def tighten_round(
         elif p.kind == "no_tail_line" and figs.last_line_end_s is not None:
             tail = figs.total_s - figs.last_line_end_s
             bench.cut_silence(present, tail - (limits.tail_s - MARGIN), p.detail)
-        elif p.kind == "too_long":
-            excess = figs.total_s - figs.target_s
-            for i, s in enumerate(bench.shots):
-                if s.lines and excess > 1e-6:
-                    hold = s.duration - s.needed
-                    excess -= bench.set(i, s.duration - min(hold, excess), "trim_hold", p.detail)
+    long = next((p for p in figs.problems if p.kind == "too_long"), None)
+    if long is not None:  # after the silences: their trims may have been enough
+        excess = sum(s.duration for s in bench.shots) - figs.target_s
+        for i, s in enumerate(bench.shots):
+            if s.lines and excess > 1e-6:
+                hold = s.duration - s.needed
+                excess -= bench.set(i, s.duration - min(hold, excess), "trim_hold", long.detail)
     return bench.shots, bench.fixes
 
 

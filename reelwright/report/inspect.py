@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from reelwright.events import read_events
+from reelwright.report.pacing import pacing_lines
 from reelwright.store import RunDir, list_runs
 
 
@@ -80,6 +81,9 @@ def show_text(run: RunDir) -> str:
             f"{row['cache_hits']:>7}{row['tokens_in']:>9}{row['tokens_out']:>9}"
             f"{row['seconds']:>9.1f}{row['cost_usd']:>9.4f}"
         )
+    for node_id in plan.ids("cut"):
+        if plan.node(node_id)["status"] == "done":
+            out += pacing_lines(node_id, (plan.payload(node_id) or {}).get("pacing"))
     failed = [n for n in plan.ids() if plan.node(n)["status"] == "failed"]
     for node_id in failed:
         out.append(f"failed   {node_id}: {plan.node(node_id)['error']}")
