@@ -21,8 +21,17 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     clip = d / "grey.png"
     run_ffmpeg(["-f", "lavfi", "-i", "color=c=0x506070:s=72x128", "-frames:v", "1", str(clip)])
     tone = d / "line.wav"
-    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=330:sample_rate=48000:duration=1.5",
-                "-ac", "1", str(tone)])  # fmt: skip
+    run_ffmpeg(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=330:sample_rate=48000:duration=1.5",
+            "-ac",
+            "1",
+            str(tone),
+        ]
+    )
     return clip, tone
 
 
@@ -30,10 +39,13 @@ def _shot(
     sid: str, seconds: float, media: tuple[Path, Path], lines: int = 0, **kw: object
 ) -> EditShot:
     clip, tone = media
-    spoken = [EditLine(line_id=f"{sid}.{k}", path=tone, seconds=1.5, text=f"line {sid}.{k}")
-              for k in range(lines)]  # fmt: skip
-    return EditShot(shot_id=sid, scene_id=sid.rsplit(".", 1)[0], clip=clip, duration=seconds,
-                    lines=spoken, **kw)  # fmt: skip
+    spoken = [
+        EditLine(line_id=f"{sid}.{k}", path=tone, seconds=1.5, text=f"line {sid}.{k}")
+        for k in range(lines)
+    ]
+    return EditShot(
+        shot_id=sid, scene_id=sid.rsplit(".", 1)[0], clip=clip, duration=seconds, lines=spoken, **kw
+    )
 
 
 def planted(media: tuple[Path, Path]) -> list[EditShot]:
@@ -76,18 +88,28 @@ def test_slow_opening_and_dead_air_are_reported_then_repaired(media: tuple[Path,
 
 def test_the_rendered_cut_is_heard_repaired(media: tuple[Path, Path], tmp_path: Path) -> None:
     def render(shots: list[EditShot], name: str) -> Path:
-        cut = [CutShot(shot_id=s.shot_id, clip=s.clip, duration=s.duration,
-                       audio=[AudioPlacement(path=x.path, start=at)
-                              for x, at in zip(s.lines, s.starts, strict=True)])
-               for s in shots]  # fmt: skip
+        cut = [
+            CutShot(
+                shot_id=s.shot_id,
+                clip=s.clip,
+                duration=s.duration,
+                audio=[
+                    AudioPlacement(path=x.path, start=at)
+                    for x, at in zip(s.lines, s.starts, strict=True)
+                ],
+            )
+            for s in shots
+        ]
         return render_episode(cut, tmp_path / name, width=72, height=128, preset="ultrafast")
 
     planned = planted(media)
     fixed, _ = pacing_pass(planned, target=30.0, fps=FPS)
-    heard_before = measure(paced(planned)[0], speech_from_audio(render(planned, "a.mp4")),
-                           target=30.0, source="audio")  # fmt: skip
-    heard_after = measure(paced(fixed)[0], speech_from_audio(render(fixed, "b.mp4")),
-                          target=30.0, source="audio")  # fmt: skip
+    heard_before = measure(
+        paced(planned)[0], speech_from_audio(render(planned, "a.mp4")), target=30.0, source="audio"
+    )
+    heard_after = measure(
+        paced(fixed)[0], speech_from_audio(render(fixed, "b.mp4")), target=30.0, source="audio"
+    )
     assert heard_before.first_line_s == pytest.approx(8.75, abs=0.1)
     assert heard_before.longest_silence_s > 17
     assert heard_after.first_line_s is not None and heard_after.first_line_s <= 3.0
