@@ -20,8 +20,10 @@ from reelwright.tools.tts import cast_voice, synthesize
 
 from .cinematographer import ShotPlan
 from .common import bible_of, record_artifact
-from .pacing import EditLine, EditShot, emit_pacing, paced, pacing_pass, pacing_payload
+from .cut_models import EditLine, EditShot
+from .pacing import paced, pacing_pass
 from .schemas import Scene
+from .sendback import emit_pacing, pacing_payload
 
 
 def voice_line(ctx: NodeContext) -> dict[str, Any]:

@@ -10,13 +10,8 @@ director (shot order) or the writer (material), like a continuity issue.
 from __future__ import annotations
 
 import math
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
-
-from reelwright import ids
-from reelwright.scheduler import NodeContext
 from reelwright.tools.pacing import (
     PacedShot,
     PacingFigures,
@@ -26,87 +21,30 @@ from reelwright.tools.pacing import (
     measure,
 )
 
-from .timing import TAIL, line_starts
+from .cut_models import (
+    MIN_SILENT_SHOT,
+    EditLine,
+    EditShot,
+    Fix,
+    PacingPass,
+    RoundNote,
+    SendBack,
+)
+from .sendback import send_backs
+
+__all__ = [
+    "EditLine",
+    "EditShot",
+    "Fix",
+    "PacingPass",
+    "SendBack",
+    "figures",
+    "paced",
+    "pacing_pass",
+]
 
 MAX_ROUNDS = 3
-MIN_SILENT_SHOT = 1.0  # a silent shot shorter than this reads as a flash
 MARGIN = 0.5  # aim this far inside a limit, so frame rounding never tips it over
-
-
-class EditLine(BaseModel):
-    line_id: str
-    path: Path
-    seconds: float = Field(gt=0)
-    speaker: str = ""
-    text: str = ""
-
-
-class EditShot(BaseModel):
-    """A shot on the editor's bench: its clip, the lines it carries, its length in the cut."""
-
-    shot_id: str
-    scene_id: str
-    clip: Path
-    duration: float = Field(gt=0)
-    lines: list[EditLine] = Field(default_factory=list)
-    beat: str = Field(default="", description="Why this shot is silent on purpose")
-    hook: bool = False
-    cliffhanger: bool = False
-    transition: Literal["cut", "dissolve", "fade"] = "cut"
-    metadata: dict[str, str] = Field(default_factory=dict)
-
-    @property
-    def starts(self) -> list[float]:
-        return line_starts([x.seconds for x in self.lines])
-
-    @property
-    def speech_end(self) -> float:
-        """Where the last line ends inside the shot (0 for a silent shot)."""
-        if not self.lines:
-            return 0.0
-        return self.starts[-1] + self.lines[-1].seconds
-
-    @property
-    def needed(self) -> float:
-        """The shortest the shot can be: its lines and their breathing room."""
-        return self.speech_end + TAIL if self.lines else MIN_SILENT_SHOT
-
-
-class Fix(BaseModel):
-    round: int
-    kind: str  # trim_hold, shorten_silent, drop_silent
-    shot: str
-    before: float
-    after: float
-    reason: str
-
-
-class SendBack(BaseModel):
-    """A pacing problem the editor cannot fix, and who gets it."""
-
-    node: str
-    kind: str  # late_hook, dead_air, short_of_material, too_much_material, no_tail_line
-    sent_to: Literal["director", "writer"]
-    detail: str
-    round: int
-
-
-class RoundNote(BaseModel):
-    """One round of the editor's pacing loop, as a critique event reports it."""
-
-    round: int
-    found: int
-    fixed: int
-    remaining: int
-    issues: list[dict[str, Any]]
-
-
-class PacingPass(BaseModel):
-    before: PacingFigures
-    after: PacingFigures
-    rounds: list[RoundNote]
-    fixes: list[Fix]
-    sent_back: list[SendBack]
 
 
 def paced(shots: list[EditShot]) -> tuple[list[PacedShot], list[SpeechSpan]]:
@@ -287,157 +225,3 @@ def _issue(p: PacingProblem, fixes: list[Fix]) -> dict[str, Any]:
         "evidence": p.detail,
         "fix": done or "none the editor can make",
     }
-
-
-def emit_pacing(ctx: NodeContext, result: PacingPass, heard: PacingFigures) -> None:
-    """Critique events on the cut: one per round, then what was sent back, and to whom."""
-    for note in result.rounds or [RoundNote(round=0, found=0, fixed=0, remaining=0, issues=[])]:
-        ctx.emit("critique", source="pacing", dropped_ungrounded=0, **note.model_dump())
-    timeline_kinds = {p.kind for p in result.after.problems}
-    heard_only = [p for p in heard.problems if p.kind not in timeline_kinds]
-    issues = [
-        {
-            "node": b.node,
-            "kind": b.kind,
-            "severity": "high",
-            "source": "code",
-            "evidence": b.detail,
-            "fix": f"sent back to the {b.sent_to}",
-            "sent_to": b.sent_to,
-        }
-        for b in result.sent_back
-    ] + [
-        {
-            "node": "",
-            "kind": f"audio:{p.kind}",
-            "severity": "medium",
-            "source": "code",
-            "evidence": p.detail,
-            "fix": "heard in the rendered mix only",
-        }
-        for p in heard_only
-    ]
-    ctx.emit(
-        "critique",
-        source="pacing:sent_back",
-        round=len(result.rounds),
-        found=len(issues),
-        fixed=0,
-        remaining=len(issues),
-        dropped_ungrounded=0,
-        issues=issues,
-        sent_back=[b.model_dump() for b in result.sent_back],
-    )
-
-
-def pacing_payload(result: PacingPass, heard: PacingFigures) -> dict[str, Any]:
-    """What the cut node keeps: figures before and after the editor's pass, and as heard."""
-    return {
-        "before": result.before.model_dump(),
-        "after": result.after.model_dump(),
-        "audio": heard.model_dump(),
-        "rounds": len(result.rounds),
-        "fixes": [f.model_dump() for f in result.fixes],
-        "sent_back": [b.model_dump() for b in result.sent_back],
-    }
-
-
-def scene_seconds(shots: list[EditShot]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for s in shots:
-        out[s.scene_id] = out.get(s.scene_id, 0.0) + s.duration
-    return out
-
-
-def send_backs(
-    shots: list[EditShot],
-    figs: PacingFigures,
-    target: float,
-    short_of_material: dict[str, str],
-    rnd: int,
-) -> list[SendBack]:
-    """What the editor cannot fix, addressed to the node that can."""
-    if not shots:
-        return []
-    ep = ids.parse(f"shot:{shots[0].shot_id}").episode
-    scenes = scene_seconds(shots)
-    budget = target / max(1, len(scenes))
-    out: list[SendBack] = []
-
-    def scene_node(key: str) -> str:
-        return f"scene:{key}"
-
-    for p in figs.problems:
-        if p.kind == "slow_opening":
-            out.append(
-                SendBack(
-                    node=ids.shotlist(ep, 1),
-                    kind="late_hook",
-                    sent_to="director",
-                    detail=p.detail + ": open on a shot that speaks",
-                    round=rnd,
-                )
-            )
-        elif p.kind == "dead_air":
-            key = p.scenes[0] if p.scenes else shots[0].scene_id
-            node = "shotlist:" + key
-            out.append(
-                SendBack(
-                    node=node,
-                    kind="dead_air",
-                    sent_to="director",
-                    detail=p.detail + f" (shots {', '.join(p.shots)})",
-                    round=rnd,
-                )
-            )
-        elif p.kind == "no_tail_line":
-            out.append(
-                SendBack(
-                    node=scene_node(shots[-1].scene_id),
-                    kind="no_tail_line",
-                    sent_to="writer",
-                    detail=p.detail + ": end the episode on its cliffhanger line",
-                    round=rnd,
-                )
-            )
-        elif p.kind == "too_short":
-            short = sorted(
-                (k for k, v in scenes.items() if v < 0.8 * budget), key=lambda k: scenes[k]
-            ) or [min(scenes, key=lambda k: scenes[k])]
-            for key in short:
-                lines = sum(len(s.lines) for s in shots if s.scene_id == key)
-                out.append(
-                    SendBack(
-                        node=scene_node(key),
-                        kind="short_of_material",
-                        sent_to="writer",
-                        detail=f"scene {key} runs {scenes[key]:.1f} s of its {budget:.0f} s "
-                        f"({lines} lines); the episode is {p.detail}",
-                        round=rnd,
-                    )
-                )
-        elif p.kind == "too_long":
-            key = max(scenes, key=lambda k: scenes[k])
-            out.append(
-                SendBack(
-                    node=scene_node(key),
-                    kind="too_much_material",
-                    sent_to="writer",
-                    detail=f"scene {key} runs {scenes[key]:.1f} s of its "
-                    f"{budget:.0f} s; the episode is {p.detail}",
-                    round=rnd,
-                )
-            )
-    named = {b.node for b in out}
-    for key, why in short_of_material.items():
-        if scene_node(key) not in named:
-            out.append(
-                SendBack(
-                    node=scene_node(key),
-                    kind="short_of_material",
-                    sent_to="writer",
-                    detail=f"the director marked scene {key} short of material: {why}",
-                    round=rnd,
-                )
-            )
-    return out
