@@ -150,16 +150,19 @@ def send_backs(
                     round=rnd,
                 )
             )
-    named = {b.node for b in out}
     for key, why in short_of_material.items():
-        if scene_node(key) not in named:
-            out.append(
-                SendBack(
-                    node=scene_node(key),
-                    kind="short_of_material",
-                    sent_to="writer",
-                    detail=f"the director marked scene {key} short of material: {why}",
-                    round=rnd,
-                )
+        note = f"the director marked scene {key} short of material: {why}"
+        same = next((b for b in out if b.node == scene_node(key)), None)
+        if same is not None:
+            same.detail += f"; {note}"
+            continue
+        out.append(
+            SendBack(
+                node=scene_node(key),
+                kind="short_of_material",
+                sent_to="writer",
+                detail=note,
+                round=rnd,
             )
+        )
     return out
