@@ -56,7 +56,11 @@ def edit_shot(ctx: NodeContext, plan: ShotPlan) -> EditShot:
     """A planned shot with its clip and voiced lines, as the editor lays it down."""
     run_path: Path = ctx.services.run.path
     clip = ctx.payload(ids.as_kind(f"shot:{plan.id}", "clip"))
-    raw = ctx.payload(f"shot:{plan.id}") or {}
+    ref = ids.parse(f"shot:{plan.id}")
+    listed = (ctx.payload(ids.shotlist(ref.episode, ref.scene)) or {}).get("shots") or []
+    planned = listed[ref.index - 1] if len(listed) >= ref.index else {}
+    # a deliberate silent beat, with its reason, as the director marks it (either node)
+    beat = (ctx.payload(f"shot:{plan.id}") or {}).get("beat_reason") or planned.get("beat_reason")
     lines = []
     for lid in plan.line_ids:
         x = ctx.payload(f"line:{lid}")
@@ -75,7 +79,7 @@ def edit_shot(ctx: NodeContext, plan: ShotPlan) -> EditShot:
         clip=run_path / clip["path"],
         duration=float(clip["duration"]),
         lines=lines,
-        beat=str(raw.get("beat_reason") or ""),
+        beat=str(beat or ""),
         hook=plan.hook,
         cliffhanger=plan.cliffhanger,
         transition=plan.transition,

@@ -154,9 +154,10 @@ def build_timeline(
             "transition_out": shot.transition_out,
             **json.loads(json.dumps(shot.metadata, default=str)),  # OTIO takes JSON types
         }
-        clip = _clip(
-            shot.shot_id, shot.clip, _range(0, frames, fps), _available(shot.clip, fps), meta
-        )
+        # A still (no length of its own) is held as long as the shot: the FCP XML writer
+        # needs an available range on every clip.
+        avail = _available(shot.clip, fps) or _range(0, frames, fps)
+        clip = _clip(shot.shot_id, shot.clip, _range(0, frames, fps), avail, meta)
         if i and shots[i - 1].transition_out == "dissolve":
             prev = bounds[i] - bounds[i - 1]
             half = min(round(DISSOLVE_SECONDS * fps / 2), prev // 3, frames // 3)
