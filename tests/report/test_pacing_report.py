@@ -3,15 +3,13 @@ what was sent back (escaped), and old runs' plain issue lists."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+
+from support.planted_cut import planted
 
 from reelwright.agents.pacing import pacing_pass
 from reelwright.agents.sendback import pacing_payload
 from reelwright.report.pacing import pacing_html, pacing_lines
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "agents"))
-from test_pacing import planted  # noqa: E402
 
 
 def _payload() -> dict[str, object]:
