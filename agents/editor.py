@@ -1,4 +1,4 @@
-"""The editor: voiced lines, then the cut: picture, sound, subtitles, timeline, pacing."""
+"""The editor: voiced lines, then the cut: pacing pass, picture, sound, subtitles, exports."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from reelwright import ids
 from reelwright.context import AgentContext
 from reelwright.tools.fonts import cjk_font_path
+from reelwright.tools.jianying import TARGETS as JIANYING_TARGETS
+from reelwright.tools.jianying import DraftUnavailable, write_draft
 from reelwright.tools.jsonio import file_sha256
+from reelwright.tools.pacing import measure, speech_from_audio
 from reelwright.tools.render import AudioPlacement, CutShot, render_episode
 from reelwright.tools.subtitles import Cue, write_srt
 from reelwright.tools.timeline import TimelineLine, TimelineMarker, TimelineShot, write_timeline
@@ -18,8 +22,10 @@ from reelwright.tools.tts import cast_voice, synthesize
 
 from .cinematographer import ShotPlan
 from .common import bible_of, record_artifact
+from .cut_models import EditLine, EditShot
+from .pacing import paced, pacing_pass
 from .schemas import Scene
-from .timing import line_starts
+from .sendback import emit_pacing, pacing_payload
 
 
 def voice_line(ctx: AgentContext) -> dict[str, Any]:
@@ -48,77 +54,119 @@ def voice_line(ctx: AgentContext) -> dict[str, Any]:
     )
 
 
-class PacingIssue(BaseModel):
-    kind: str
-    detail: str
+def edit_shot(ctx: AgentContext, plan: ShotPlan) -> EditShot:
+    """A planned shot with its clip and voiced lines, as the editor lays it down."""
+    run_path: Path = ctx.services.run.path
+    clip = ctx.payload(ids.as_kind(f"shot:{plan.id}", "clip"))
+    ref = ids.parse(f"shot:{plan.id}")
+    listed = (ctx.payload(ids.shotlist(ref.episode, ref.scene)) or {}).get("shots") or []
+    planned = listed[ref.index - 1] if len(listed) >= ref.index else {}
+    # a deliberate silent beat, with its reason, as the director marks it (either node)
+    beat = (ctx.payload(f"shot:{plan.id}") or {}).get("beat_reason") or planned.get("beat_reason")
+    lines = []
+    for lid in plan.line_ids:
+        x = ctx.payload(f"line:{lid}")
+        lines.append(
+            EditLine(
+                line_id=lid,
+                path=run_path / x["path"],
+                seconds=float(x["seconds"]),
+                speaker=x["speaker"],
+                text=x["text"],
+            )
+        )
+    return EditShot(
+        shot_id=plan.id,
+        scene_id=plan.scene,
+        clip=run_path / clip["path"],
+        duration=float(clip["duration"]),
+        lines=lines,
+        beat=str(beat or ""),
+        hook=plan.hook,
+        cliffhanger=plan.cliffhanger,
+        transition=plan.transition,
+        metadata={
+            "prompt": plan.prompt,
+            "size": plan.size,
+            "move": plan.move,
+            "emotion": plan.emotion,
+        },
+    )
+
+
+def short_of_material(ctx: AgentContext, ep: int) -> dict[str, str]:
+    """Scenes the director flagged as short of material (scene key -> why)."""
+    out = {}
+    for sl in ctx.ids("shotlist"):
+        if ids.parse(sl).episode != ep:
+            continue
+        flag = (ctx.payload(sl) or {}).get("short_of_material")
+        if flag:
+            out[ids.parse(sl).key] = flag if isinstance(flag, str) else "flagged by the director"
+    return out
 
 
 def cut_episode(ctx: AgentContext) -> dict[str, Any]:
-    ep = int(ctx.node_id.split(":")[1])
+    ep = ids.parse(ctx.node_id).episode
     settings = ctx.services.settings
     run_path: Path = ctx.services.run.path
     width, height = settings.size
     plans = [
-        ShotPlan.model_validate(ctx.payload(s))
-        for s in ctx.ids("shot")
-        if s.startswith(f"shot:{ep}.")
+        ShotPlan.model_validate(ctx.payload(s)) for s in ctx.ids("shot") if ids.episode_of(s) == ep
     ]
+    planned = [edit_shot(ctx, plan) for plan in plans]
+    shots, paced_pass = pacing_pass(
+        planned,
+        target=settings.episode_seconds,
+        fps=settings.fps,
+        short_of_material=short_of_material(ctx, ep),
+    )
     cut_shots, cues, timeline, markers = [], [], [], []
     t = 0.0
     scene_seen: set[str] = set()
-    for plan in plans:
-        clip = ctx.payload(f"clip:{plan.id}")
-        lines = [ctx.payload(f"line:{lid}") for lid in plan.line_ids]
-        seconds = [float(x["seconds"]) for x in lines]
-        starts = line_starts(seconds)
-        duration = float(clip["duration"])
-        placements = [
-            AudioPlacement(path=run_path / x["path"], start=s)
-            for x, s in zip(lines, starts, strict=True)
-        ]
-        for x, s, d in zip(lines, starts, seconds, strict=True):
-            cues.append(Cue(start=round(t + s, 3), end=round(t + s + d, 3), text=f"{x['text']}"))
+    for shot in shots:
+        starts = shot.starts
+        for x, s in zip(shot.lines, starts, strict=True):
+            cues.append(Cue(start=round(t + s, 3), end=round(t + s + x.seconds, 3), text=x.text))
         cut_shots.append(
             CutShot(
-                shot_id=plan.id,
-                clip=run_path / clip["path"],
-                duration=duration,
-                transition_out=plan.transition,
-                audio=placements,
+                shot_id=shot.shot_id,
+                clip=shot.clip,
+                duration=shot.duration,
+                transition_out=shot.transition,
+                audio=[
+                    AudioPlacement(path=x.path, start=s)
+                    for x, s in zip(shot.lines, starts, strict=True)
+                ],
             )
         )
-        voiced = [
-            TimelineLine(
-                path=run_path / x["path"], start=s, duration=d, speaker=x["speaker"], text=x["text"]
-            )
-            for x, s, d in zip(lines, starts, seconds, strict=True)
-        ]
         timeline.append(
             TimelineShot(
-                shot_id=plan.id,
-                clip=run_path / clip["path"],
-                duration=duration,
-                scene_id=plan.scene,
-                transition_out=plan.transition,
-                lines=voiced,
-                metadata={
-                    "prompt": plan.prompt,
-                    "size": plan.size,
-                    "move": plan.move,
-                    "emotion": plan.emotion,
-                },
+                shot_id=shot.shot_id,
+                clip=shot.clip,
+                duration=shot.duration,
+                scene_id=shot.scene_id,
+                transition_out=shot.transition,
+                lines=[
+                    TimelineLine(
+                        path=x.path, start=s, duration=x.seconds, speaker=x.speaker, text=x.text
+                    )
+                    for x, s in zip(shot.lines, starts, strict=True)
+                ],
+                metadata={**shot.metadata, **({"beat": shot.beat} if shot.beat else {})},
             )
         )
-        if plan.scene not in scene_seen:
-            scene_seen.add(plan.scene)
-            markers.append(TimelineMarker(name=f"scene {plan.scene}", time=t, kind="scene"))
-        if plan.hook:
+        if shot.scene_id not in scene_seen:
+            scene_seen.add(shot.scene_id)
+            markers.append(TimelineMarker(name=f"scene {shot.scene_id}", time=t, kind="scene"))
+        if shot.hook:
             markers.append(TimelineMarker(name="hook", time=t, kind="hook"))
-        if plan.cliffhanger:
+        if shot.cliffhanger:
             markers.append(TimelineMarker(name="cliffhanger", time=t, kind="cliffhanger"))
-        t += duration
+        t += shot.duration
     stem = f"episode_{ep:02d}"
     mp4 = run_path / f"{stem}.mp4"
+    started = time.monotonic()
     render_episode(
         cut_shots,
         mp4,
@@ -128,63 +176,51 @@ def cut_episode(ctx: AgentContext) -> dict[str, Any]:
         cues=cues,
         font_dir=cjk_font_path().parent,
     )
-    write_srt(cues, run_path / f"{stem}.srt")
-    write_timeline(timeline, markers, run_path / f"{stem}.otio", fps=settings.fps, name=stem)
-    issues = pacing_issues(plans, cut_shots, cues, settings.episode_seconds)
-    ctx.emit(
-        "critique",
-        round=0,
-        source="pacing",
-        issues=[i.model_dump() for i in issues],
-        found=len(issues),
-        fixed=0,
-        remaining=len(issues),
-        dropped_ungrounded=0,
-    )
     ctx.emit(
         "tool_call",
         tool="ffmpeg:render",
         args={"episode": ep, "shots": len(cut_shots)},
-        seconds=0,
+        seconds=round(time.monotonic() - started, 3),
         result=mp4.name,
     )
+    write_srt(cues, run_path / f"{stem}.srt")
+    write_timeline(timeline, markers, run_path / f"{stem}.otio", fps=settings.fps, name=stem)
+    draft = write_jianying(ctx, timeline, run_path / f"{stem}.jianying", width, height)
+    heard = measure(
+        paced(shots)[0],
+        speech_from_audio(mp4),
+        target=settings.episode_seconds,
+        lines=len(cues),
+        source="audio",
+    )
+    emit_pacing(ctx, paced_pass, heard)
     return {
         "mp4": mp4.name,
         "srt": f"{stem}.srt",
         "otio": f"{stem}.otio",
+        "jianying": draft,
         "seconds": round(t, 3),
+        "shots": [{"id": s.shot_id, "seconds": s.duration} for s in shots],
         "sha256": file_sha256(mp4),
-        "pacing": [i.model_dump() for i in issues],
+        "pacing": pacing_payload(paced_pass, heard),
     }
 
 
-def pacing_issues(
-    plans: list[ShotPlan], shots: list[CutShot], cues: list[Cue], target: float
-) -> list[PacingIssue]:
-    issues = []
-    total = sum(s.duration for s in shots)
-    hook_start = 0.0
-    for plan, shot in zip(plans, shots, strict=True):
-        if plan.hook:
-            break
-        hook_start += shot.duration
-    if not any(p.hook for p in plans) or hook_start >= 3.0:
-        issues.append(PacingIssue(kind="hook_late", detail=f"hook starts at {hook_start:.1f}s"))
-    if not plans or not plans[-1].cliffhanger:
-        issues.append(
-            PacingIssue(kind="cliffhanger_not_last", detail="last shot is no cliffhanger")
-        )
-    if abs(total - target) > 0.1 * target:
-        issues.append(PacingIssue(kind="length", detail=f"{total:.1f}s against {target:.0f}s"))
-    for shot in shots:
-        if shot.duration < 1.0:
-            issues.append(PacingIssue(kind="short_shot", detail=f"{shot.shot_id} {shot.duration}s"))
-    t = 0.0
-    for shot in shots:
-        t += shot.duration
-        for cue in cues:
-            if t - shot.duration <= cue.start < t and cue.end > t + 1e-6:
-                issues.append(
-                    PacingIssue(kind="line_cut_off", detail=f"{shot.shot_id}: {cue.text}")
-                )
-    return issues
+def write_jianying(
+    ctx: AgentContext, timeline: list[TimelineShot], out: Path, width: int, height: int
+) -> str | None:
+    """The JianYing/CapCut draft; a missing library is logged, not fatal (like EDL/XML)."""
+    started = time.monotonic()
+    try:
+        write_draft(timeline, out, width=width, height=height, fps=ctx.services.settings.fps)
+    except DraftUnavailable as exc:
+        ctx.emit("tool_call", tool="jianying:draft", args={}, seconds=0, result=str(exc))
+        return None
+    ctx.emit(
+        "tool_call",
+        tool="jianying:draft",
+        args={"shots": len(timeline), "targets": JIANYING_TARGETS},
+        seconds=round(time.monotonic() - started, 3),
+        result=out.name,
+    )
+    return out.name

@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+from reelwright import ids
 from reelwright.events import EventLog
 from reelwright.plan import Plan
 from reelwright.settings import RunSettings
@@ -33,6 +34,7 @@ CSV_COLUMNS = [
     "hook",
     "cliffhanger",
     "prompt",
+    "cut",
 ]
 
 
@@ -179,11 +181,19 @@ def shots_csv(plan: Plan, shot_ids: list[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    in_cut = cut_lengths(plan, shot_ids)
     for sid in shot_ids:
         shot = plan.payload(sid)
-        key = sid.split(":", 1)[1]
-        clip_id = f"clip:{key}"
+        key = ids.parse(sid).key
+        clip_id = ids.as_kind(sid, "clip")
         duration = plan.payload(clip_id)["duration"] if _done(plan, clip_id) else shot["duration"]
+        note = ""
+        if in_cut is not None:
+            planned, duration = float(duration), in_cut.get(key, 0.0)
+            if not duration:
+                note = "dropped by the editor"
+            elif abs(duration - planned) > 1e-3:
+                note = f"trimmed from {planned:.3f}"
         lines = []
         for lid in shot["line_ids"]:
             line_id = f"line:{lid}"
@@ -205,9 +215,23 @@ def shots_csv(plan: Plan, shot_ids: list[str]) -> str:
                 int(shot["hook"]),
                 int(shot["cliffhanger"]),
                 shot["prompt"],
+                note,
             ]
         )
     return buffer.getvalue()
+
+
+def cut_lengths(plan: Plan, shot_ids: list[str]) -> dict[str, float] | None:
+    """Each shot's seconds in the finished cut (the editor trims and drops), if cut."""
+    if not shot_ids:
+        return None
+    cut_id = ids.cut(ids.episode_of(shot_ids[0]))
+    if not _done(plan, cut_id):
+        return None
+    shots = (plan.payload(cut_id) or {}).get("shots")
+    if not isinstance(shots, list):
+        return None
+    return {str(s["id"]): float(s["seconds"]) for s in shots}
 
 
 def write_continuity(run: RunDir, plan: Plan) -> list[str]:

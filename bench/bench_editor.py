@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 
 from reelwright.tools.ffmpeg import probe, run_ffmpeg
+from reelwright.tools.jianying import read_draft, write_draft
+from reelwright.tools.pacing import PacedShot, measure, speech_from_audio
 from reelwright.tools.render import AudioPlacement, CutShot, render_episode
 from reelwright.tools.subtitles import Cue, write_srt
 from reelwright.tools.timeline import TimelineLine, TimelineMarker, TimelineShot, write_timeline
@@ -151,8 +153,21 @@ def main() -> None:
     write_timeline(tl_shots, markers, work / "episode_01.otio")
     t_export = time.perf_counter() - t0
 
+    t0 = time.perf_counter()
+    write_draft(tl_shots, work / "episode_01.jianying", width=args.width, height=args.height)
+    t_draft = time.perf_counter() - t0
+    segments = len(read_draft(work / "episode_01.jianying").segments)
+
+    t0 = time.perf_counter()
+    paced = [
+        PacedShot(shot_id=s.shot_id, start=i * shot_len, duration=shot_len)
+        for i, s in enumerate(shots)
+    ]
+    heard = measure(paced, speech_from_audio(out), target=args.seconds, source="audio")
+    t_pace = time.perf_counter() - t0
+
     info = probe(out, exact=True)
-    spent = t_load + t_voice + t_render + t_export
+    spent = t_load + t_voice + t_render + t_export + t_draft + t_pace
     voiced = sum(d for _, _, d, _ in lines)
     print(f"piper load:  {t_load:6.2f} s")
     print(
@@ -164,6 +179,11 @@ def main() -> None:
         f"preset {args.preset})"
     )
     print(f"srt + otio:  {t_export:6.2f} s")
+    print(f"jianying:    {t_draft:6.2f} s ({segments} segments, media copied)")
+    print(
+        f"pacing:      {t_pace:6.2f} s (heard: first line {heard.first_line_s} s, "
+        f"longest silence {heard.longest_silence_s} s)"
+    )
     print(
         f"total:       {spent:6.2f} s for {info.duration:.2f} s of episode -> "
         f"realtime factor {info.duration / spent:.2f} (>1 is faster than realtime)"

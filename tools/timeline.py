@@ -88,6 +88,25 @@ def _frame_bounds(shots: Sequence[TimelineShot], fps: int) -> list[int]:
     return bounds
 
 
+def shot_frames(shots: Sequence[TimelineShot], fps: int) -> list[tuple[int, int]]:
+    """(first frame, frames) of each shot in the cut, as the render and the .otio time it."""
+    bounds = _frame_bounds(shots, fps)
+    return [(a, b - a) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def line_frames(
+    shots: Sequence[TimelineShot], fps: int
+) -> list[tuple[int, int, TimelineLine, str]]:
+    """(first frame, frames, line, shot id) of every voiced line, in order of start."""
+    bounds = _frame_bounds(shots, fps)
+    placed = [
+        (bounds[i] + round(line.start * fps), max(1, round(line.duration * fps)), line, s.shot_id)
+        for i, s in enumerate(shots)
+        for line in s.lines
+    ]
+    return sorted(placed, key=lambda p: p[0])
+
+
 def _available(path: Path, fps: int) -> otio.opentime.TimeRange | None:
     try:
         info = probe(path)
@@ -135,9 +154,10 @@ def build_timeline(
             "transition_out": shot.transition_out,
             **json.loads(json.dumps(shot.metadata, default=str)),  # OTIO takes JSON types
         }
-        clip = _clip(
-            shot.shot_id, shot.clip, _range(0, frames, fps), _available(shot.clip, fps), meta
-        )
+        # A still (no length of its own) is held as long as the shot: the FCP XML writer
+        # needs an available range on every clip.
+        avail = _available(shot.clip, fps) or _range(0, frames, fps)
+        clip = _clip(shot.shot_id, shot.clip, _range(0, frames, fps), avail, meta)
         if i and shots[i - 1].transition_out == "dissolve":
             prev = bounds[i] - bounds[i - 1]
             half = min(round(DISSOLVE_SECONDS * fps / 2), prev // 3, frames // 3)
@@ -155,12 +175,7 @@ def build_timeline(
 
     # Lines at absolute frames; a line that overlaps the previous one on a track goes to
     # the next track (a track cannot hold two things at once).
-    placed: list[tuple[int, int, TimelineLine, str]] = []
-    for i, shot in enumerate(shots):
-        for line in shot.lines:
-            start = bounds[i] + round(line.start * fps)
-            placed.append((start, max(1, round(line.duration * fps)), line, shot.shot_id))
-    placed.sort(key=lambda p: p[0])
+    placed = line_frames(shots, fps)
     tracks: list[tuple[otio.schema.Track, list[int]]] = []
     for start, dur, line, shot_id in placed:
         free = [t for t in tracks if t[1][0] <= start]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from reelwright.events import read_events
 from reelwright.report.stats import AgentStats, agent_stats, total
+from reelwright.report.pacing import pacing_lines
 from reelwright.store import RunDir, list_runs
 
 
@@ -59,6 +60,9 @@ def show_text(run: RunDir) -> str:
     ]
     out += [_agent_line(agent, row) for agent, row in stats.items()]
     out.append(_agent_line("total", total(stats)))
+    for node_id in plan.ids("cut"):
+        if plan.node(node_id)["status"] == "done":
+            out += pacing_lines(node_id, (plan.payload(node_id) or {}).get("pacing"))
     for node_id in plan.ids():
         if plan.node(node_id)["status"] == "failed":
             error = str(plan.node(node_id)["error"] or "").strip().splitlines() or [""]

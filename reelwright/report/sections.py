@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from reelwright.report.calls import money, plural
 from reelwright.report.data import RunData, as_dict, as_list, natural_key, num, safe_rel, totals
+from reelwright.report.pacing import pacing_html
 from reelwright.report.svg import STATUS_COLOURS, emotion_svg, esc, fmt_s
 
 _OUTPUTS = (
@@ -237,31 +238,22 @@ def player_section(data: RunData) -> str:
             else f'<div class="noframe">no video ({esc(data.nodes[node_id].get("status"))})</div>'
         )
         links = []
-        for key in ("mp4", "srt", "otio", "edl", "xml"):
-            rel = safe_rel(data.path, cut.get(key))
+        for key in ("mp4", "srt", "otio", "edl", "xml", "jianying"):
+            value = cut.get(key)
+            if key == "jianying" and isinstance(value, str):
+                value = f"{value}/draft_content.json"  # the draft is a folder
+            rel = safe_rel(data.path, value)
             if rel is None and ep.isdigit() and key in ("edl", "xml"):
                 rel = safe_rel(data.path, f"episode_{int(ep):02d}.{key}")
             if rel:
                 links.append(f'<a href="{url(rel)}">{esc(rel)}</a>')
-        pacing = as_list(cut.get("pacing"))
         out.append(
             f'<div class="episode"><h3>Episode {esc(ep)}</h3>{video}'
             f"<p>{num(cut.get('seconds')):.1f} s · {' · '.join(links) or 'no files'}</p>"
-            f"{_pacing(pacing)}</div>"
+            f"{pacing_html(cut.get('pacing'))}</div>"
         )
     out.append("</div>")
     return "".join(out)
-
-
-def _pacing(issues: list[Any]) -> str:
-    """The editor's pacing checks, short enough for the player's column."""
-    if not issues:
-        return ""
-    items = "".join(
-        f"<li><b>{esc(as_dict(i).get('kind', ''))}</b>: {esc(as_dict(i).get('detail', ''))}</li>"
-        for i in issues
-    )
-    return f'<p class="small">Pacing:</p><ul class="small pacing">{items}</ul>'
 
 
 def revisions_section(data: RunData) -> str:

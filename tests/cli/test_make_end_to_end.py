@@ -118,7 +118,7 @@ def test_timeline_has_a_clip_per_shot(stub_run: dict[str, object]) -> None:
     timeline = otio.adapters.read_from_file(str(run / "episode_01.otio"))
     clips = [c for c in timeline.video_tracks()[0] if isinstance(c, otio.schema.Clip)]
     rows = list(csv.DictReader((run / "shots" / "episode_01.csv").open()))
-    assert len(clips) == len(rows)
+    assert len(clips) == len([r for r in rows if r["cut"] != "dropped by the editor"])
     assert (run / "episode_01.edl").exists() and (run / "episode_01.xml").exists()
 
 
@@ -143,3 +143,39 @@ def test_architecture_page_draws_the_graph_a_run_makes(stub_run: dict[str, objec
     plan = Plan.load(Path(str(stub_run["run"])) / "plan.json")
     page = (Path(__file__).resolve().parents[2] / "docs" / "architecture.md").read_text()
     assert plan.kinds_mermaid() in page
+
+
+def test_pacing_is_measured_and_the_jianying_draft_matches_the_otio(
+    stub_run: dict[str, object],
+) -> None:
+    import opentimelineio as otio
+    from cli_helpers import run_cli
+
+    from reelwright.tools.jianying import read_draft, us
+
+    run = Path(str(stub_run["run"]))
+    plan = Plan.load(run / "plan.json")
+    for ep in (1, 2):
+        cut = plan.payload(f"cut:{ep}")
+        pacing = cut["pacing"]
+        heard = pacing["audio"]
+        assert heard["source"] == "audio" and heard["total_s"] == cut["seconds"]
+        sent = {b["kind"] for b in pacing["sent_back"]}
+        for problem in heard["problems"]:  # what is left was sent back, by name
+            assert problem["kind"] in ("too_short", "too_long", "no_tail_line") or sent, problem
+        assert heard["first_line_s"] <= 3.0 or "late_hook" in sent
+        timeline = otio.adapters.read_from_file(str(run / cut["otio"]))
+        draft = read_draft(run / cut["jianying"])
+        video = list(timeline.video_tracks()[0].find_clips())
+        lines = sorted(
+            round(c.range_in_parent().start_time.to_frames())
+            for t in timeline.audio_tracks()
+            for c in t.find_clips()
+        )
+        assert [s.start_us for s in draft.of("video")] == [
+            us(round(c.range_in_parent().start_time.to_frames()), 30) for c in video
+        ]
+        assert [s.start_us for s in draft.of("audio")] == [us(f, 30) for f in lines]
+        assert [s.start_us for s in draft.of("text")] == [us(f, 30) for f in lines]
+    shown = run_cli("runs", "show", run.name, "--runs-dir", str(stub_run["runs"]))
+    assert "pacing   cut:1" in shown.stdout and "first spoken line" in shown.stdout
