@@ -6,8 +6,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from reelwright import ids
 from reelwright.context import AgentContext
 from reelwright.tools.fonts import cjk_font_path

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from reelwright.events import read_events
-from reelwright.report.stats import AgentStats, agent_stats, total
 from reelwright.report.pacing import pacing_lines
+from reelwright.report.stats import AgentStats, agent_stats, total
 from reelwright.store import RunDir, list_runs
 
 
