@@ -92,8 +92,20 @@ def character_sheet(ctx: NodeContext) -> dict[str, object]:
     request = SheetRequest(
         name=character.name, look=character.look, figure=figure, seed=ctx.services.settings.seed
     )
-    ctx.services.images.render_sheet(request, out)
+    images = ctx.services.images
+    images.render_sheet(request, out)
+    paid = {"cost_usd": images.price()} if getattr(images, "paid", False) else {}
+    if paid:
+        ctx.emit(
+            "tool_call",
+            tool=f"image:{images.name}",
+            args={"sheet": character.name},
+            seconds=0,
+            result=str(out.relative_to(run_path)),
+            **paid,
+        )
     return {
+        **paid,
         "name": character.name,
         "look": character.look,
         "front": f"front: {character.look}",

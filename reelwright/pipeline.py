@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from reelwright.errors import UserError
+from reelwright.estimate import spend_gate
 from reelwright.plan import Plan
 from reelwright.scheduler import Listener, Outcome, Scheduler
 from reelwright.settings import RunSettings, check_llm_spec
+from reelwright.spending import held, hosted_video, meter
 from reelwright.store import RunDir, new_run
 from reelwright.tools.llm import LLM, ChatBackend, GenerationSettings, ResponseCache
 
@@ -28,6 +30,8 @@ class Services:
     images: Any
     video: Any
     model_critics: bool = True
+    voices: Any = None
+    spend: Any = None
 
 
 def make_backend(spec: str, seed: int) -> ChatBackend:
@@ -52,6 +56,10 @@ def make_backend(spec: str, seed: int) -> ChatBackend:
 
 
 def make_images(settings: RunSettings) -> Any:
+    if settings.images.startswith("openai-images:"):
+        from reelwright.tools.hosted.openai_media import make_images as hosted_images
+
+        return hosted_images(settings.images.split(":", 1)[1], os.environ)
     if settings.images == "diffusers":
         if not settings.image_model:
             raise UserError("--images diffusers needs --image-model PATH (local weights)")
@@ -69,6 +77,16 @@ def make_images(settings: RunSettings) -> Any:
 
 
 def make_video(settings: RunSettings) -> Any:
+    if hosted_video(settings):
+        from reelwright.tools.video import make_hosted
+
+        return make_hosted(
+            settings.video,
+            settings.video_model,
+            os.environ,
+            resubmit_unknown=settings.resubmit_unknown,
+            poll_interval=float(os.environ.get("REELWRIGHT_POLL_S", "5")),
+        )
     if settings.video == "diffusers":
         if not settings.video_model:
             raise UserError("--video diffusers needs --video-model PATH (local weights)")
@@ -78,6 +96,16 @@ def make_video(settings: RunSettings) -> Any:
     from reelwright.tools.animatic import AnimaticBackend
 
     return AnimaticBackend()
+
+
+def make_voices(settings: RunSettings) -> Any:
+    if settings.voices.startswith("openai-speech:"):
+        from reelwright.tools.hosted.openai_media import make_voices as hosted_voices
+
+        return hosted_voices(settings.voices.split(":", 1)[1], os.environ)
+    from reelwright.tools.tts import OfflineVoices
+
+    return OfflineVoices()
 
 
 def build_services(
@@ -90,7 +118,10 @@ def build_services(
         settings=GenerationSettings(seed=settings.seed),
         backoff_base=float(os.environ.get("REELWRIGHT_BACKOFF", "1.0")),
     )
-    return Services(settings, run, llm, make_images(settings), make_video(settings))
+    services = Services(settings, run, llm, make_images(settings), make_video(settings))
+    services.voices = make_voices(settings)
+    meter(services, run)
+    return services
 
 
 def gate_for(settings: RunSettings) -> Callable[[Plan], str | None] | None:
@@ -138,6 +169,8 @@ def execute(
     *,
     backend: ChatBackend | None = None,
     listener: Listener | None = None,
+    yes: bool = False,
+    notify: Callable[[list[str]], None] | None = None,
 ) -> Outcome:
     """Run (or continue) a run until done, failed nodes, or a review gate."""
     from reelwright.agents.exports import publish
@@ -169,8 +202,16 @@ def execute(
         services=services,
         gate=gate_for(settings),
         listener=listener,
+        hold=held(settings),
     )
     outcome = scheduler.run()
+    decision = (
+        "none" if outcome.gate else spend_gate(run, plan, settings, services.spend, yes, notify)
+    )
+    if decision == "run":
+        outcome = _more(outcome, scheduler.run())  # the paid work, now agreed to
+    elif decision != "none":
+        outcome.gate = decision
     plan.save(run.plan_path)
     publish(run, plan, settings, events)
     if outcome.gate:
@@ -185,6 +226,13 @@ def execute(
     )
     write_report(run)
     return outcome
+
+
+def _more(first: Outcome, second: Outcome) -> Outcome:
+    second.done += first.done
+    second.skipped += first.skipped
+    second.seconds += first.seconds
+    return second
 
 
 def write_report(run: RunDir) -> Path | None:

@@ -23,8 +23,11 @@ class RunSettings(BaseModel):
     llm: str = "local"
     seed: int = 0
     critique_rounds: int = Field(default=2, ge=0, le=5)
-    images: Literal["storyboard", "diffusers"] = "storyboard"
-    video: Literal["animatic", "diffusers"] = "animatic"
+    images: str = "storyboard"
+    video: Literal["animatic", "diffusers", "kling", "seedance", "hailuo"] = "animatic"
+    voices: str = "offline"
+    budget_usd: float | None = Field(default=None, gt=0)
+    resubmit_unknown: bool = False
     image_model: str | None = None
     video_model: str | None = None
     ip_adapter: str | None = None
@@ -37,6 +40,16 @@ class RunSettings(BaseModel):
     @classmethod
     def _premise_ok(cls, value: str) -> str:
         return check_premise(value)
+
+    @field_validator("images")
+    @classmethod
+    def _images_ok(cls, value: str) -> str:
+        return check_backend_spec(value, ("storyboard", "diffusers"), "openai-images", "--images")
+
+    @field_validator("voices")
+    @classmethod
+    def _voices_ok(cls, value: str) -> str:
+        return check_backend_spec(value, ("offline",), "openai-speech", "--voices")
 
     @property
     def size(self) -> tuple[int, int]:
@@ -73,3 +86,11 @@ def check_llm_spec(spec: str) -> str:
         f"unknown --llm {spec!r}: use local, local:/path/model.gguf or openai:MODEL "
         "(with OPENAI_BASE_URL and OPENAI_API_KEY)"
     )
+
+
+def check_backend_spec(value: str, plain: tuple[str, ...], hosted: str, flag: str) -> str:
+    """A plain backend name, or `hosted:MODEL` for an OpenAI-compatible service."""
+    kind, _, model = value.partition(":")
+    if value in plain or (kind == hosted and model.strip()):
+        return value
+    raise UserError(f"unknown {flag} {value!r}: use {', '.join(plain)} or {hosted}:MODEL")
