@@ -19,6 +19,7 @@ from reelwright.revision import (
 )
 from reelwright.scheduler import Listener, Outcome
 from reelwright.settings import RunSettings
+from reelwright.spending import APPROVED
 from reelwright.store import RunDir
 from reelwright.tools.llm import ChatBackend
 from reelwright.wiring import jobs_for
@@ -71,6 +72,8 @@ def apply(
     proposal: Proposal,
     listener: Listener | None = None,
     confirm: Callable[[ChangePreview], bool] = lambda p: True,
+    yes: bool = False,
+    notify: Callable[[list[str]], None] | None = None,
 ) -> Outcome | None:
     if not confirm(proposal.preview):
         return None
@@ -92,5 +95,6 @@ def apply(
     salts = {kind: job.salt for kind, job in jobs_for(settings).items()}
     rebaseline(plan, keep_writer_nodes(plan, set(proposal.targets)), salts)
     plan.g.graph["version"] = version + 1
+    plan.g.graph.pop(APPROVED, None)  # the revision's paid work is estimated and agreed anew
     plan.save(run.plan_path)
-    return execute(run, settings, backend=llm.backend, listener=listener)
+    return execute(run, settings, backend=llm.backend, listener=listener, yes=yes, notify=notify)
