@@ -29,7 +29,19 @@ _SECRET_PATTERNS = (
     re.compile(r"(?i)(api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"),
     re.compile(r"()\bsk-[A-Za-z0-9_\-]{8,}"),
 )
-_SECRET_ENV = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DEEPSEEK_API_KEY", "DASHSCOPE_API_KEY")
+_SECRET_ENV = (
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "DEEPSEEK_API_KEY",
+    "DASHSCOPE_API_KEY",
+    # hosted generation services (tools/video, tools/hosted)
+    "KLING_ACCESS_KEY",
+    "KLING_SECRET_KEY",
+    "ARK_API_KEY",
+    "MINIMAX_API_KEY",
+    "OPENAI_IMAGES_API_KEY",
+    "OPENAI_SPEECH_API_KEY",
+)
 
 
 def now_iso() -> str:

@@ -80,6 +80,9 @@ def show_text(run: RunDir) -> str:
             f"{row['cache_hits']:>7}{row['tokens_in']:>9}{row['tokens_out']:>9}"
             f"{row['seconds']:>9.1f}{row['cost_usd']:>9.4f}"
         )
+    from reelwright.spending import spent_lines
+
+    out += ["", *spent_lines(run.events_path)]
     failed = [n for n in plan.ids() if plan.node(n)["status"] == "failed"]
     for node_id in failed:
         out.append(f"failed   {node_id}: {plan.node(node_id)['error']}")

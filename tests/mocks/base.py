@@ -80,8 +80,16 @@ class MockState:
         return f"{self.base_url}/files/clip_{seconds}s.mp4"
 
 
+_CLIP_LOCK = threading.Lock()
+
+
 def make_clip(path: Path, seconds: int) -> None:
-    """A small 9:16 H.264 test pattern of the asked length."""
+    """A small 9:16 H.264 test pattern of the asked length (made once, under a lock)."""
+    with _CLIP_LOCK:
+        _make_clip(path, seconds)
+
+
+def _make_clip(path: Path, seconds: int) -> None:
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
