@@ -160,10 +160,13 @@ def test_kill_9_while_tasks_pending_then_resume_submits_nothing_twice(tmp_path: 
         hailuo.hailuo_mock(tmp_path / "files", task_seconds=4.0) as video,
     ):
         env = {**os.environ, **base_env(url), **hailuo.env(video)}
+        args = make_args(runs, "--video", "hailuo", "--yes")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "reelwright.cli", *make_args(runs, "--video", "hailuo", "--yes")],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-        )  # fmt: skip
+            [sys.executable, "-m", "reelwright.cli", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
         deadline = time.monotonic() + 300
         run: Path | None = None
         while time.monotonic() < deadline and proc.poll() is None:
