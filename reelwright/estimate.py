@@ -23,6 +23,8 @@ PROJECTED_SHOT_SECONDS = 2.5  # the director's shots average 2 to 3 s at 30-90 s
 PROJECTED_CHARACTERS = 3
 SPOKEN_SHARE = 0.7  # of an episode's seconds, spoken dialogue
 CHARS_PER_SECOND = {"en": 14.0, "zh": 4.5}  # as the director times lines before voicing
+SCENE_SECONDS = 20.0  # outlines give an episode about one scene per 20 s
+LLM_TOKENS_PER_CALL = (3000, 800)  # prompt and reply tokens of a typical agent call
 
 
 class Row(BaseModel):
@@ -110,7 +112,7 @@ def _clip_seconds(plan: Plan, clip_id: str, lang: str) -> float:
 def estimate(settings: RunSettings, plan: Plan) -> Estimate:
     """The cost of every paid node not yet done, plus a projection for unplanned episodes."""
     kinds = paid_kinds(settings)
-    rows: list[Row] = []
+    rows = _llm_rows(settings, plan, _unplanned_episodes(settings, plan))
     if not kinds:
         return Estimate(rows=rows, source=pricing.source_line())
     todo = {k: [n for n in plan.ids(k) if plan.node(n)["status"] != "done"] for k in kinds}
@@ -165,6 +167,19 @@ def _unplanned_episodes(settings: RunSettings, plan: Plan) -> int:
         if not shotlists or any(plan.node(n)["status"] != "done" for n in shotlists):
             count += 1
     return count
+
+
+def _llm_rows(settings: RunSettings, plan: Plan, episodes: int) -> list[Row]:
+    """Model calls still to come for unplanned episodes, where the model has a price."""
+    from reelwright.tools.llm import cost_of
+
+    per_call = cost_of(settings.llm, *LLM_TOKENS_PER_CALL)
+    if not per_call or not episodes:
+        return []
+    scenes = math.ceil(settings.episode_seconds / SCENE_SECONDS)
+    calls = episodes * (1 + 2 * scenes + 2) + (0 if plan.ids("episode") else 1)
+    return [Row(agent="writer, director, critics", backend=f"llm:{settings.llm}",
+                what="model calls", count=calls, usd=calls * per_call, projected=True)]  # fmt: skip
 
 
 def _projected(settings: RunSettings, plan: Plan, kinds: set[str]) -> list[Row]:
