@@ -103,8 +103,8 @@ def make(
             "image_max_pixels": image_max_pixels,
         }
     )
-    pipeline.make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint
     _paid_preview(settings)  # fail fast on a missing key; show what the paid work may cost
+    pipeline.make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint
     run = pipeline.start(settings, runs_dir)
     _execute(run, settings, yes=yes)
 

@@ -120,3 +120,28 @@ def test_one_voice_per_character_across_lines() -> None:
 
     assert voice(0, "male") == voice(0, "male") and voice(0, "male") != voice(1, "male")
     assert voice(0, "female") in VOICES["female"] and voice(0, "female") != voice(0, "male")
+
+
+@pytest.mark.parametrize(
+    ("flags", "needs"),
+    [
+        (["--video", "kling"], "KLING_ACCESS_KEY"),
+        (["--video", "seedance"], "ARK_API_KEY"),
+        (["--video", "hailuo"], "MINIMAX_API_KEY"),
+        (["--images", "openai-images:gpt-image-1"], "OPENAI_IMAGES_API_KEY or OPENAI_API_KEY"),
+        (["--voices", "openai-speech:nope"], "no price for openai-speech model 'nope'"),
+        (["--voices", "piper"], "unknown --voices 'piper'"),
+    ],
+)
+def test_a_paid_backend_without_its_key_is_one_clear_line(
+    flags: list[str], needs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli_helpers import PREMISE, run_cli
+
+    for name in ("KLING_ACCESS_KEY", "ARK_API_KEY", "MINIMAX_API_KEY", "OPENAI_IMAGES_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    runs = tmp_path / "runs"
+    result = run_cli("make", PREMISE, "--llm", "openai:m", "--runs-dir", str(runs), *flags)
+    assert result.returncode == 2
+    assert needs in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not runs.exists() or not any(runs.iterdir()), "nothing is started"
