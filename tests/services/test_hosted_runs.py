@@ -29,7 +29,7 @@ from openai_stub import openai_stub
 from reelwright.plan import Plan
 from reelwright.tools.ffmpeg import probe
 
-SECONDS = 30
+SECONDS = 20
 LLM_KEY = "sk-stub-secret-key-0123456789"
 ESTIMATE = re.compile(r"^estimate: \$(\d+\.\d+)", re.M)
 
