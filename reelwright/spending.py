@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ def paid_kinds(settings: RunSettings) -> set[str]:
     return kinds
 
 
-def held(settings: RunSettings) -> Any:
+def held(settings: RunSettings) -> Callable[[Plan, str], bool]:
     """The scheduler's hold: paid nodes wait until the spend is agreed to."""
     kinds = paid_kinds(settings)
 

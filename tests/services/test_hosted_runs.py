@@ -118,6 +118,8 @@ def test_kling_with_openai_images_and_speech(tmp_path: Path) -> None:
         spent = float(re.search(r"spent\s+\$(\d+\.\d+)", shown.stdout).group(1))  # type: ignore[union-attr]
         assert abs(spent - billed) < 0.01
         assert "kling" in shown.stdout and "openai-speech" in shown.stdout
+        report = (run / "report.html").read_text(encoding="utf-8")
+        assert "Spent on paid services" in report and "video:kling" in report
     no_secrets(run, [LLM_KEY, kling.SECRET_KEY, kling.ACCESS_KEY, openai_media.API_KEY])
 
 
