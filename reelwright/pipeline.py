@@ -189,7 +189,7 @@ def execute(
         # one diffusion pipeline is one model in memory, and not thread-safe
         "image": 1 if settings.images == "diffusers" else 2,
         "video": 1 if settings.video == "diffusers" else 2,
-        "tts": 1,
+        "tts": 1 if settings.voices == "offline" else 4,
         "ffmpeg": 1,
         "cpu": 2,
     }

@@ -34,6 +34,8 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
         "aspect": settings.aspect,
         "seed": settings.seed,
     }
+    # Only a hosted voice joins the salt, so runs made with the offline voices stay done.
+    voices = {"voices": settings.voices} if settings.voices != "offline" else {}
     return {
         "series": Job(
             writer.write_bible,
@@ -67,7 +69,7 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
             {**story, "p": fingerprint("director_shots")},
         ),
         "shot": Job(cinematographer.plan_shot, "cpu", None, None),
-        "line": Job(editor.voice_line, "tts", None, {"lang": settings.lang}),
+        "line": Job(editor.voice_line, "tts", None, {"lang": settings.lang, **voices}),
         "frame": Job(frames.render_frame, "image", None, look),
         "clip": Job(
             frames.render_clip,
