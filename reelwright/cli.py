@@ -129,7 +129,7 @@ def resume(
         run_dir.save_settings(settings)
     settings = settings.model_copy(update={"resubmit_unknown": resubmit_unknown})
     if note:
-        _revise(run_dir, settings, note, None, yes=True)
+        _revise(run_dir, settings, note, None, yes=True, spend=yes)
         return
     _execute(run_dir, settings, yes=yes)
 
@@ -173,7 +173,13 @@ def _settings(run_dir: object, llm: str | None) -> RunSettings:
 
 
 def _revise(
-    run_dir: object, settings: RunSettings, note: str, nodes: list[str] | None, *, yes: bool
+    run_dir: object,
+    settings: RunSettings,
+    note: str,
+    nodes: list[str] | None,
+    *,
+    yes: bool,
+    spend: bool | None = None,
 ) -> None:
     from reelwright import revise as revise_flow
     from reelwright.progress import RunProgress
@@ -189,7 +195,13 @@ def _revise(
 
     with RunProgress() as progress:
         outcome = revise_flow.apply(
-            run_dir, settings, proposal, listener=progress, confirm=confirm, yes=yes, notify=_say
+            run_dir,
+            settings,
+            proposal,
+            listener=progress,
+            confirm=confirm,
+            yes=yes if spend is None else spend,
+            notify=_say,
         )
     if outcome is not None and outcome.gate == "spend" and _agree():
         outcome = _run_paid(run_dir, settings)
