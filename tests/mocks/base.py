@@ -40,6 +40,7 @@ class MockState:
     files: Path
     task_seconds: float = 0.3  # how long a task runs before it succeeds
     rate_limit_first: bool = True
+    refuse_nth: int = 0  # the nth accepted task fails moderation (0: none)
     tasks: dict[str, Task] = field(default_factory=dict)
     creates: list[dict[str, Any]] = field(default_factory=list)  # accepted submissions
     rejected: int = 0  # 429s and other refusals at create time
@@ -52,7 +53,8 @@ class MockState:
     def new_task(self, body: dict[str, Any], seconds: int, prompt: str) -> Task:
         with self.lock:
             task = Task(f"{self.name}-{len(self.creates) + 1:04d}", seconds, time.monotonic(), body)
-            task.fail = "content policy: the scene was refused" if REFUSE in prompt else None
+            refused = REFUSE in prompt or len(self.creates) + 1 == self.refuse_nth
+            task.fail = "content policy: the scene was refused" if refused else None
             self.tasks[task.id] = task
             self.creates.append(body)
             return task

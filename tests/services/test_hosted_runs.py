@@ -59,14 +59,16 @@ def check_episode(run: Path) -> list[dict[str, str]]:
     return rows
 
 
-def check_clips(run: Path, state: MockState) -> Plan:
-    """Every clip is a file the service made, from its own task, submitted exactly once."""
+def check_clips(run: Path, state: MockState, refused: int = 0) -> Plan:
+    """Every clip is a file the service made, from its own task, submitted exactly once
+    (plus one new task for each the service refused)."""
     plan = Plan.load(run / "plan.json")
     clips = plan.ids("clip")
     assert clips and all(plan.node(c)["status"] == "done" for c in clips)
     task_ids = [plan.payload(c)["task"]["task_id"] for c in clips]
-    assert len(set(task_ids)) == len(clips) == len(state.creates), "one submission per clip"
-    assert set(task_ids) == set(state.tasks)
+    assert len(set(task_ids)) == len(clips) == len(state.creates) - refused, "one per clip"
+    assert set(task_ids) == {t for t, task in state.tasks.items() if not task.fail}
+    assert len(state.billed_tasks) == len(clips), "a refused task is not billed"
     for clip in clips:
         task = plan.payload(clip)["task"]
         served = state.files / f"clip_{task['billed_seconds']}s.mp4"
@@ -124,10 +126,11 @@ def test_kling_with_openai_images_and_speech(tmp_path: Path) -> None:
 
 
 def test_budget_below_estimate_stops_before_paying_then_finishes(tmp_path: Path) -> None:
+    """Also: a clip the service refuses fails alone, with the reason; resume makes it again."""
     runs = tmp_path / "runs"
     with (
         openai_stub(story_script(episodes=1)["replies"]) as (url, _),
-        seedance.seedance_mock(tmp_path / "files") as video,
+        seedance.seedance_mock(tmp_path / "files", refuse_nth=3) as video,
     ):
         env = {**base_env(url), **seedance.env(video)}
         result = run_cli(*make_args(runs, "--video", "seedance", "--budget", "0.05", "--yes"),
@@ -139,9 +142,17 @@ def test_budget_below_estimate_stops_before_paying_then_finishes(tmp_path: Path)
         run = run_folder(result)
         again = run_cli("resume", run.name, "--runs-dir", str(runs), "--budget", "50", "--yes",
                         env=env)  # fmt: skip
-        assert again.returncode == 0, again.stderr[-3000:]
+        assert again.returncode == 1, again.stderr[-3000:]
+        assert "OutputVideoSensitiveContentDetected" in again.stderr, again.stderr[-2000:]
+        plan = Plan.load(run / "plan.json")
+        failed = [n for n in plan.ids() if plan.node(n)["status"] == "failed"]
+        assert len(failed) == 1 and failed[0].startswith("clip:")
+        done = [c for c in plan.ids("clip") if plan.node(c)["status"] == "done"]
+        assert len(done) == len(plan.ids("clip")) - 1, "the other clips were made"
+        last = run_cli("resume", run.name, "--runs-dir", str(runs), "--yes", env=env)
+        assert last.returncode == 0, last.stderr[-3000:]
         check_episode(run)
-        check_clips(run, video)
+        check_clips(run, video, refused=1)
         printed = [float(x) for x in ESTIMATE.findall(result.stderr)]
         assert abs(printed[-1] - video.billed_usd) <= 0.1 * video.billed_usd
     no_secrets(run, [LLM_KEY, seedance.API_KEY])
