@@ -140,8 +140,10 @@ def test_budget_below_estimate_stops_before_paying_then_finishes(tmp_path: Path)
         assert "budget of $0.05" in result.stderr
         assert not video.creates and not video.rejected, "nothing was sent"
         run = run_folder(result)
-        again = run_cli("resume", run.name, "--runs-dir", str(runs), "--budget", "50", "--yes",
-                        env=env)  # fmt: skip
+        ask = run_cli("resume", run.name, "--runs-dir", str(runs), "--budget", "50", env=env)
+        assert ask.returncode == 3 and "--yes to agree to" in ask.stderr, ask.stderr[-2000:]
+        assert ESTIMATE.search(ask.stderr) and not video.creates, "not without a yes"
+        again = run_cli("resume", run.name, "--runs-dir", str(runs), "--yes", env=env)
         assert again.returncode == 1, again.stderr[-3000:]
         assert "OutputVideoSensitiveContentDetected" in again.stderr, again.stderr[-2000:]
         plan = Plan.load(run / "plan.json")
