@@ -41,6 +41,7 @@ class MockState:
     task_seconds: float = 0.3  # how long a task runs before it succeeds
     rate_limit_first: bool = True
     refuse_nth: int = 0  # the nth accepted task fails moderation (0: none)
+    drop_first_reply: bool = False  # the first task is created, but its reply is lost
     tasks: dict[str, Task] = field(default_factory=dict)
     creates: list[dict[str, Any]] = field(default_factory=list)  # accepted submissions
     rejected: int = 0  # 429s and other refusals at create time
@@ -58,6 +59,13 @@ class MockState:
             self.tasks[task.id] = task
             self.creates.append(body)
             return task
+
+    def reply_lost(self) -> bool:
+        with self.lock:
+            if self.drop_first_reply and len(self.creates) == 1:
+                self.drop_first_reply = False
+                return True
+            return False
 
     def first_create_limited(self) -> bool:
         with self.lock:

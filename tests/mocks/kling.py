@@ -69,6 +69,9 @@ class KlingHandler(MockHandler):
             self._error(400, 1201, "aspect_ratio")
             return
         task = self.state.new_task(body, int(body["duration"]), str(body.get("prompt", "")))
+        if self.state.reply_lost():
+            self.close_connection = True  # the connection drops before the reply
+            return
         self.send_json(200, self._task_json(task.id, "submitted"))
 
     def do_GET(self) -> None:  # noqa: N802

@@ -147,3 +147,24 @@ def test_a_paid_backend_without_its_key_is_one_clear_line(
     assert result.returncode == 2
     assert needs in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not runs.exists() or not any(runs.iterdir()), "nothing is started"
+
+
+def test_a_create_whose_reply_is_lost_is_never_sent_twice(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from reelwright.tools.media import ClipRequest
+    from reelwright.tools.video import MemoryCheckpoint, UnknownOutcome, make_hosted
+
+    Image.new("RGB", (1080, 1920), (30, 60, 90)).save(tmp_path / "f.png")
+    req = ClipRequest(shot_id="1.1.1", frame_path=tmp_path / "f.png", prompt="the harbour",
+                      duration=3.0, width=1080, height=1920)  # fmt: skip
+    with kling_mock.kling_mock(tmp_path / "files", rate_limit_first=False,
+                               drop_first_reply=True) as state:  # fmt: skip
+        env = {**kling_mock.env(state), "REELWRIGHT_BACKOFF": "0.01"}
+        checkpoint = MemoryCheckpoint()
+        for _ in range(2):  # the run, then a resume: both report, neither resubmits
+            with pytest.raises(UnknownOutcome, match="got no reply|never came back"):
+                make_hosted("kling", None, env, poll_interval=0.05).render(
+                    req, tmp_path / "a.mp4", checkpoint
+                )
+        assert len(state.creates) == 1 and checkpoint.data["state"] == "submitting"  # type: ignore[index]
