@@ -116,6 +116,8 @@ def test_kling_with_openai_images_and_speech(tmp_path: Path) -> None:
         printed = [float(x) for x in ESTIMATE.findall(result.stderr)]
         assert printed, result.stderr[-2000:]
         assert abs(printed[-1] - billed) <= 0.1 * billed, (printed, billed)
+        print(f"\nkling+images+speech: estimate ${printed[-1]:.4f}, mocks billed ${billed:.4f}, "
+              f"{len(plan.ids('clip'))} clips, {len(images)} images, {len(speech)} lines")  # fmt: skip
         shown = run_cli("runs", "show", run.name, "--runs-dir", str(runs))
         spent = float(re.search(r"spent\s+\$(\d+\.\d+)", shown.stdout).group(1))  # type: ignore[union-attr]
         assert abs(spent - billed) < 0.01
@@ -157,6 +159,8 @@ def test_budget_below_estimate_stops_before_paying_then_finishes(tmp_path: Path)
         check_clips(run, video, refused=1)
         printed = [float(x) for x in ESTIMATE.findall(result.stderr)]
         assert abs(printed[-1] - video.billed_usd) <= 0.1 * video.billed_usd
+        print(f"\nseedance: estimate ${printed[-1]:.4f}, mock billed ${video.billed_usd:.4f}, "
+              f"{len(video.creates)} creates for {len(video.billed_tasks)} clips (1 refused)")  # fmt: skip
     no_secrets(run, [LLM_KEY, seedance.API_KEY])
 
 
@@ -200,6 +204,8 @@ def test_kill_9_while_tasks_pending_then_resume_submits_nothing_twice(tmp_path: 
         assert result.returncode == 0, result.stderr[-3000:]
         check_episode(run)
         check_clips(run, video)
+        print(f"\nhailuo kill -9: {pending} tasks pending at the kill, {submitted_before} created "
+              f"before it, {len(video.creates)} created in all for {len(video.tasks)} clips")  # fmt: skip
     no_secrets(run, [LLM_KEY, hailuo.API_KEY])
 
 
