@@ -35,13 +35,28 @@ ESTIMATE = re.compile(r"^estimate: \$(\d+\.\d+)", re.M)
 
 
 def make_args(runs: Path, *extra: str) -> list[str]:
-    return ["make", PREMISE, "--episodes", "1", "--episode-seconds", str(SECONDS),
-            "--llm", "openai:stub-model", "--runs-dir", str(runs), *extra]  # fmt: skip
+    return [
+        "make",
+        PREMISE,
+        "--episodes",
+        "1",
+        "--episode-seconds",
+        str(SECONDS),
+        "--llm",
+        "openai:stub-model",
+        "--runs-dir",
+        str(runs),
+        *extra,
+    ]
 
 
 def base_env(url: str) -> dict[str, str]:
-    return {"OPENAI_BASE_URL": url, "OPENAI_API_KEY": LLM_KEY, "REELWRIGHT_POLL_S": "0.05",
-            "REELWRIGHT_BACKOFF": "0.01"}  # fmt: skip
+    return {
+        "OPENAI_BASE_URL": url,
+        "OPENAI_API_KEY": LLM_KEY,
+        "REELWRIGHT_POLL_S": "0.05",
+        "REELWRIGHT_BACKOFF": "0.01",
+    }
 
 
 def run_folder(result: subprocess.CompletedProcess[str]) -> Path:
@@ -93,9 +108,19 @@ def test_kling_with_openai_images_and_speech(tmp_path: Path) -> None:
         openai_media.openai_media_mock(tmp_path / "media") as media,
     ):
         env = {**base_env(url), **kling.env(video), **openai_media.env(media)}
-        result = run_cli(*make_args(runs, "--video", "kling", "--images",
-                                    "openai-images:gpt-image-1", "--voices",
-                                    "openai-speech:gpt-4o-mini-tts", "--yes"), env=env)  # fmt: skip
+        result = run_cli(
+            *make_args(
+                runs,
+                "--video",
+                "kling",
+                "--images",
+                "openai-images:gpt-image-1",
+                "--voices",
+                "openai-speech:gpt-4o-mini-tts",
+                "--yes",
+            ),
+            env=env,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         run = run_folder(result)
         check_episode(run)
@@ -116,8 +141,10 @@ def test_kling_with_openai_images_and_speech(tmp_path: Path) -> None:
         printed = [float(x) for x in ESTIMATE.findall(result.stderr)]
         assert printed, result.stderr[-2000:]
         assert abs(printed[-1] - billed) <= 0.1 * billed, (printed, billed)
-        print(f"\nkling+images+speech: estimate ${printed[-1]:.4f}, mocks billed ${billed:.4f}, "
-              f"{len(plan.ids('clip'))} clips, {len(images)} images, {len(speech)} lines")  # fmt: skip
+        print(
+            f"\nkling+images+speech: estimate ${printed[-1]:.4f}, mocks billed ${billed:.4f}, "
+            f"{len(plan.ids('clip'))} clips, {len(images)} images, {len(speech)} lines"
+        )
         shown = run_cli("runs", "show", run.name, "--runs-dir", str(runs))
         spent = float(re.search(r"spent\s+\$(\d+\.\d+)", shown.stdout).group(1))  # type: ignore[union-attr]
         assert abs(spent - billed) < 0.01
@@ -135,8 +162,9 @@ def test_budget_below_estimate_stops_before_paying_then_finishes(tmp_path: Path)
         seedance.seedance_mock(tmp_path / "files", refuse_nth=3) as video,
     ):
         env = {**base_env(url), **seedance.env(video)}
-        result = run_cli(*make_args(runs, "--video", "seedance", "--budget", "0.05", "--yes"),
-                         env=env)  # fmt: skip
+        result = run_cli(
+            *make_args(runs, "--video", "seedance", "--budget", "0.05", "--yes"), env=env
+        )
         assert result.returncode == 3, result.stderr[-2000:]
         assert "stopped before the first paid call" in result.stderr
         assert "budget of $0.05" in result.stderr
@@ -159,8 +187,10 @@ def test_budget_below_estimate_stops_before_paying_then_finishes(tmp_path: Path)
         check_clips(run, video, refused=1)
         printed = [float(x) for x in ESTIMATE.findall(result.stderr)]
         assert abs(printed[-1] - video.billed_usd) <= 0.1 * video.billed_usd
-        print(f"\nseedance: estimate ${printed[-1]:.4f}, mock billed ${video.billed_usd:.4f}, "
-              f"{len(video.creates)} creates for {len(video.billed_tasks)} clips (1 refused)")  # fmt: skip
+        print(
+            f"\nseedance: estimate ${printed[-1]:.4f}, mock billed ${video.billed_usd:.4f}, "
+            f"{len(video.creates)} creates for {len(video.billed_tasks)} clips (1 refused)"
+        )
     no_secrets(run, [LLM_KEY, seedance.API_KEY])
 
 
@@ -204,8 +234,10 @@ def test_kill_9_while_tasks_pending_then_resume_submits_nothing_twice(tmp_path: 
         assert result.returncode == 0, result.stderr[-3000:]
         check_episode(run)
         check_clips(run, video)
-        print(f"\nhailuo kill -9: {pending} tasks pending at the kill, {submitted_before} created "
-              f"before it, {len(video.creates)} created in all for {len(video.tasks)} clips")  # fmt: skip
+        print(
+            f"\nhailuo kill -9: {pending} tasks pending at the kill, {submitted_before} created "
+            f"before it, {len(video.creates)} created in all for {len(video.tasks)} clips"
+        )
     no_secrets(run, [LLM_KEY, hailuo.API_KEY])
 
 
@@ -218,8 +250,14 @@ def test_unknown_outcome_is_reported_not_resubmitted(tmp_path: Path) -> None:
     from reelwright.tools.video.tasks import fingerprint
 
     Image.new("RGB", (1080, 1920), (30, 60, 90)).save(tmp_path / "f.png")
-    req = ClipRequest(shot_id="1.1.1", frame_path=tmp_path / "f.png", prompt="a boat at dawn",
-                      duration=2.4, width=1080, height=1920)  # fmt: skip
+    req = ClipRequest(
+        shot_id="1.1.1",
+        frame_path=tmp_path / "f.png",
+        prompt="a boat at dawn",
+        duration=2.4,
+        width=1080,
+        height=1920,
+    )
     with kling.kling_mock(tmp_path / "files", rate_limit_first=False) as state:
         env: dict[str, Any] = {**kling.env(state), "REELWRIGHT_BACKOFF": "0.01"}
         checkpoint = MemoryCheckpoint()
@@ -227,10 +265,16 @@ def test_unknown_outcome_is_reported_not_resubmitted(tmp_path: Path) -> None:
         billed, price = backend.quote(req)
         assert billed == 5 and price == pytest.approx(0.28)
         checkpoint.save(
-            {"service": "kling", "model": "kling-v2-1", "state": "submitting",
-             "request": fingerprint(req, "kling-v2-1", 5), "billed_seconds": 5,
-             "price_usd": price, "submitted_at": "t"}
-        )  # fmt: skip
+            {
+                "service": "kling",
+                "model": "kling-v2-1",
+                "state": "submitting",
+                "request": fingerprint(req, "kling-v2-1", 5),
+                "billed_seconds": 5,
+                "price_usd": price,
+                "submitted_at": "t",
+            }
+        )
         with pytest.raises(UnknownOutcome, match="resubmit-unknown"):
             backend.render(req, tmp_path / "a.mp4", checkpoint)
         assert not state.creates
