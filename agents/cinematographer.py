@@ -97,8 +97,20 @@ def character_sheet(ctx: AgentContext) -> dict[str, object]:
         negative_prompt=fragment("negative_sheet"),
         seed=ctx.services.settings.seed,
     )
-    ctx.services.images.render_sheet(request, out)
+    images = ctx.services.images
+    images.render_sheet(request, out)
+    paid = {"cost_usd": images.price()} if getattr(images, "paid", False) else {}
+    if paid:
+        ctx.emit(
+            "tool_call",
+            tool=f"image:{images.name}",
+            args={"sheet": character.name},
+            seconds=0,
+            result=str(out.relative_to(run_path)),
+            **paid,
+        )
     return {
+        **paid,
         "name": character.name,
         "look": character.look,
         "front": f"front: {character.look}",

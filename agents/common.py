@@ -99,7 +99,13 @@ def _gave_up(
 
 
 def record_artifact(
-    ctx: AgentContext, tool: str, args: dict[str, Any], out: Path, started: float, **extra: Any
+    ctx: AgentContext,
+    tool: str,
+    args: dict[str, Any],
+    out: Path,
+    started: float,
+    cost_usd: float | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
     """Log a tool call and return the node's payload: the file's path and content hash.
 
@@ -108,14 +114,16 @@ def record_artifact(
     """
     run_path: Path = ctx.services.run.path
     relative = str(out.relative_to(run_path))
+    paid = {"cost_usd": round(cost_usd, 6)} if cost_usd else {}
     ctx.emit(
         "tool_call",
         tool=tool,
         args=args,
         seconds=round(time.monotonic() - started, 3),
         result=relative,
+        **paid,
     )
-    return {"path": relative, "sha256": file_sha256(out), **extra}
+    return {"path": relative, "sha256": file_sha256(out), **extra, **paid}
 
 
 def bible_of(ctx: AgentContext) -> Bible:

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from .schemas import DialogueLine, Scene
-from .timing import GAP, LEAD_IN, TAIL
+from reelwright.tools.timing import GAP, LEAD_IN, TAIL
 
 MIN_SHOT, MAX_SHOT = 1.5, 6.0
 REACTION_S = 1.8  # a listener's reaction to the line that turns the scene

@@ -12,11 +12,11 @@ from reelwright.tools.fonts import cjk_font_path
 from reelwright.tools.jianying import TARGETS as JIANYING_TARGETS
 from reelwright.tools.jianying import DraftUnavailable, write_draft
 from reelwright.tools.jsonio import file_sha256
+from reelwright.tools.media import VoiceRequest
 from reelwright.tools.pacing import measure, speech_from_audio
 from reelwright.tools.render import AudioPlacement, CutShot, render_episode
 from reelwright.tools.subtitles import Cue, write_srt
 from reelwright.tools.timeline import TimelineLine, TimelineMarker, TimelineShot, write_timeline
-from reelwright.tools.tts import cast_voice, synthesize
 
 from .cinematographer import ShotPlan
 from .common import bible_of, record_artifact
@@ -33,22 +33,33 @@ def voice_line(ctx: AgentContext) -> dict[str, Any]:
     ep, sc, n = (int(x) for x in line_id.split("."))
     line = Scene.model_validate(ctx.payload(f"scene:{ep}.{sc}")).lines[n - 1]
     index = next((i for i, c in enumerate(bible.characters) if c.name == line.speaker), 0)
-    gender = bible.characters[index].gender if bible.characters else "other"
-    voice = cast_voice(index, gender, ctx.services.settings.lang)
+    character = bible.characters[index] if bible.characters else None
+    request = VoiceRequest(
+        line_id=line_id,
+        text=line.text,
+        speaker=line.speaker,
+        character_index=index,
+        gender=character.gender if character else "other",
+        lang=ctx.services.settings.lang,
+        voice_description=character.voice if character else "",
+        emotion=line.emotion,
+    )
     out = ctx.services.run.path / "audio" / f"line_{ep}_{sc}_{n}.wav"
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    seconds = synthesize(line.text, voice, out)
+    voices = ctx.services.voices
+    spoken = voices.speak(request, out)
     return record_artifact(
         ctx,
-        f"tts:{voice.engine}",
+        f"tts:{spoken.engine}",
         {"line": line_id, "speaker": line.speaker},
         out,
         started,
-        seconds=round(seconds, 3),
+        voices.price(line.text) if getattr(voices, "paid", False) else None,
+        seconds=round(spoken.seconds, 3),
         speaker=line.speaker,
         text=line.text,
-        voice=voice.model_dump(mode="json"),
+        voice=spoken.voice,
     )
 
 

@@ -12,7 +12,7 @@ from reelwright.tools.media import ClipRequest
 
 from .cinematographer import ShotPlan, frame_request
 from .common import record_artifact
-from .timing import timed_duration
+from reelwright.tools.timing import timed_duration
 
 
 def shot_of(ctx: AgentContext) -> ShotPlan:
@@ -53,13 +53,15 @@ def render_frame(ctx: AgentContext) -> dict[str, Any]:
             result=f"frame check failed: {problem}",
         )
 
-    render_checked(backend, request, out, attempts=2, on_failure=failed)
+    paid = getattr(backend, "paid", False)  # a paid frame is not re-rolled on a failed check
+    render_checked(backend, request, out, attempts=1 if paid else 2, on_failure=failed)
     return record_artifact(
         ctx,
         tool,
         {"shot": plan.id, "seed": request.seed},
         out,
         started,
+        backend.price() if paid else None,
         width=request.width,
         height=request.height,
         duration=duration,
@@ -96,6 +98,20 @@ def render_clip(ctx: AgentContext) -> dict[str, Any]:
         height=height,
         seed=settings.seed,
     )
+    if getattr(backend, "resumable", False):  # a paid task: its id is saved before polling
+        checkpoint = NodeCheckpoint(ctx, f"video:{backend.name}", plan.id)
+        backend.render(request, out, checkpoint)
+        task = checkpoint.load() or {}
+        return record_artifact(
+            ctx,
+            f"video:{backend.name}",
+            {"shot": plan.id, "task": task.get("task_id"), "model": task.get("model")},
+            out,
+            started,
+            float(task.get("price_usd", 0.0)),
+            duration=duration,
+            task=task,
+        )
     backend.render(request, out)
     return record_artifact(
         ctx,
@@ -105,3 +121,24 @@ def render_clip(ctx: AgentContext) -> dict[str, Any]:
         started,
         duration=duration,
     )
+
+
+class NodeCheckpoint:
+    """A paid task's state kept on the clip node (saved with the plan) and logged."""
+
+    def __init__(self, ctx: AgentContext, tool: str, shot: str) -> None:
+        self.ctx, self.tool, self.shot = ctx, tool, shot
+
+    def load(self) -> dict[str, Any] | None:
+        return self.ctx.partial()
+
+    def save(self, data: dict[str, Any]) -> None:
+        before = (self.ctx.partial() or {}).get("state")
+        self.ctx.checkpoint(data)
+        if data.get("state") != before:
+            result = f"task {data.get('task_id') or '?'} {data.get('state')}"
+            if data.get("reason"):
+                result += f": {data['reason']}"
+            self.ctx.emit(
+                "tool_call", tool=self.tool, args={"shot": self.shot}, seconds=0, result=result
+            )

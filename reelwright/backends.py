@@ -1,6 +1,6 @@
-"""Backends by name: the model, image and video backends a run's settings ask for.
+"""Backends by name: the model, image, video and voice backends a run's settings ask for.
 
-The only place that turns `--llm`, `--images` and `--video` into objects; each
+The only place that turns `--llm`, `--images`, `--video` and `--voices` into objects; each
 backend's module is imported only when it is chosen, so an unused SDK is never loaded.
 """
 
@@ -13,7 +13,8 @@ from reelwright.errors import UserError
 from reelwright.settings import RunSettings, check_llm_spec
 from reelwright.store import RunDir
 from reelwright.tools.llm import LLM, ChatBackend, GenerationSettings, ResponseCache
-from reelwright.tools.media import ImageBackend, VideoBackend
+from reelwright.spending import hosted_video
+from reelwright.tools.media import ImageBackend, VideoBackend, VoiceBackend
 
 
 def make_backend(spec: str, seed: int) -> ChatBackend:
@@ -45,6 +46,10 @@ def make_llm(run: RunDir, settings: RunSettings, backend: ChatBackend | None = N
 
 
 def make_images(settings: RunSettings) -> ImageBackend:
+    if settings.images.startswith("openai-images:"):
+        from reelwright.tools.hosted.openai_media import make_images as hosted_images
+
+        return hosted_images(settings.images.split(":", 1)[1], os.environ)
     if settings.images == "diffusers":
         if not settings.image_model:
             raise UserError("--images diffusers needs --image-model PATH (local weights)")
@@ -62,6 +67,16 @@ def make_images(settings: RunSettings) -> ImageBackend:
 
 
 def make_video(settings: RunSettings) -> VideoBackend:
+    if hosted_video(settings):
+        from reelwright.tools.video import make_hosted
+
+        return make_hosted(
+            settings.video,
+            settings.video_model,
+            os.environ,
+            resubmit_unknown=settings.resubmit_unknown,
+            poll_interval=float(os.environ.get("REELWRIGHT_POLL_S", "5")),
+        )
     if settings.video == "diffusers":
         if not settings.video_model:
             raise UserError("--video diffusers needs --video-model PATH (local weights)")
@@ -71,3 +86,13 @@ def make_video(settings: RunSettings) -> VideoBackend:
     from reelwright.tools.animatic import AnimaticBackend
 
     return AnimaticBackend()
+
+
+def make_voices(settings: RunSettings) -> VoiceBackend:
+    if settings.voices.startswith("openai-speech:"):
+        from reelwright.tools.hosted.openai_media import make_voices as hosted_voices
+
+        return hosted_voices(settings.voices.split(":", 1)[1], os.environ)
+    from reelwright.tools.tts import OfflineVoices
+
+    return OfflineVoices()

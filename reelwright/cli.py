@@ -10,6 +10,7 @@ import typer
 from pydantic import ValidationError
 
 from reelwright.errors import REPORTED, UserError
+from reelwright.scheduler import Outcome
 from reelwright.settings import RunSettings, check_llm_spec, check_premise, detect_lang
 
 app = typer.Typer(
@@ -23,6 +24,15 @@ app.add_typer(runs_app, name="runs")
 
 RunsDir = Annotated[Path, typer.Option("--runs-dir", help="Where runs live.")]
 LlmOpt = Annotated[Optional[str], typer.Option("--llm", help="local | openai:MODEL")]  # noqa: UP045
+YesOpt = Annotated[bool, typer.Option("--yes", help="Spend on paid services without asking.")]
+BudgetOpt = Annotated[
+    Optional[float],  # noqa: UP045
+    typer.Option("--budget", min=0.01, help="Hard cap in USD on paid services for this run."),
+]
+ResubmitOpt = Annotated[
+    bool,
+    typer.Option("--resubmit-unknown", help="Create again a paid task whose outcome is unknown."),
+]
 
 
 @app.command()
@@ -39,8 +49,13 @@ def make(
     model_critics: Annotated[
         bool, typer.Option(help="Ask the model critics too (skipped where measured useless).")
     ] = True,
-    images: Annotated[str, typer.Option(help="storyboard | diffusers")] = "storyboard",
-    video: Annotated[str, typer.Option(help="animatic | diffusers")] = "animatic",
+    images: Annotated[
+        str, typer.Option(help="storyboard | diffusers | openai-images:MODEL")
+    ] = "storyboard",
+    video: Annotated[
+        str, typer.Option(help="animatic | diffusers | kling | seedance | hailuo")
+    ] = "animatic",
+    voices: Annotated[str, typer.Option(help="offline | openai-speech:MODEL")] = "offline",
     image_model: Annotated[Optional[Path], typer.Option()] = None,  # noqa: UP045
     video_model: Annotated[Optional[Path], typer.Option()] = None,  # noqa: UP045
     ip_adapter: Annotated[
@@ -59,6 +74,9 @@ def make(
             "the model plans whole shot lists (capable endpoints)"
         ),
     ] = "taste",
+    yes: YesOpt = False,
+    budget: BudgetOpt = None,
+    resubmit_unknown: ResubmitOpt = False,
 ) -> None:
     """Write and direct a series from a premise; prints the run folder last."""
     from reelwright import pipeline
@@ -70,8 +88,10 @@ def make(
         raise UserError(f"unknown --aspect {aspect!r}: use 9:16 or 16:9")
     if shots not in ("taste", "full"):
         raise UserError(f"unknown --shots {shots!r}: use taste or full")
-    if images not in ("storyboard", "diffusers") or video not in ("animatic", "diffusers"):
-        raise UserError("--images takes storyboard or diffusers; --video animatic or diffusers")
+    if video not in ("animatic", "diffusers", "kling", "seedance", "hailuo"):
+        raise UserError(
+            f"unknown --video {video!r}: use animatic, diffusers, kling, seedance, hailuo"
+        )
     settings = RunSettings.model_validate(
         {
             "premise": premise,
@@ -85,6 +105,9 @@ def make(
             "model_critics": model_critics,
             "images": images,
             "video": video,
+            "voices": voices,
+            "budget_usd": budget,
+            "resubmit_unknown": resubmit_unknown,
             "review": review,
             "shots": shots,
             "image_model": str(image_model) if image_model else None,
@@ -97,9 +120,10 @@ def make(
     from reelwright.backends import make_backend
     from reelwright.recipe import DRAMA
 
+    _paid_preview(settings)  # fail fast on a missing key; show what the paid work may cost
     make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint
     run = pipeline.start(settings, runs_dir, DRAMA)
-    _execute(run, settings)
+    _execute(run, settings, yes=yes)
 
 
 @app.command()
@@ -108,16 +132,23 @@ def resume(
     llm: LlmOpt = None,
     note: Annotated[Optional[str], typer.Option(help="A revision note to apply first.")] = None,  # noqa: UP045
     runs_dir: RunsDir = Path("runs"),
+    yes: YesOpt = False,
+    budget: BudgetOpt = None,
+    resubmit_unknown: ResubmitOpt = False,
 ) -> None:
     """Finish a run after a crash, a kill or a review gate, without redoing done nodes."""
     from reelwright.store import resolve_run
 
     run_dir = resolve_run(runs_dir, run)
     settings = _settings(run_dir, llm)
+    if budget is not None:  # kept in run.toml: later resumes honour the new cap
+        settings = settings.model_copy(update={"budget_usd": budget})
+        run_dir.save_settings(settings)
+    settings = settings.model_copy(update={"resubmit_unknown": resubmit_unknown})
     if note:
-        _revise(run_dir, settings, note, None, yes=True)
+        _revise(run_dir, settings, note, None, yes=True, spend=yes)
         return
-    _execute(run_dir, settings)
+    _execute(run_dir, settings, yes=yes)
 
 
 @app.command()
@@ -159,7 +190,13 @@ def _settings(run_dir: object, llm: str | None) -> RunSettings:
 
 
 def _revise(
-    run_dir: object, settings: RunSettings, note: str, nodes: list[str] | None, *, yes: bool
+    run_dir: object,
+    settings: RunSettings,
+    note: str,
+    nodes: list[str] | None,
+    *,
+    yes: bool,
+    spend: bool | None = None,
 ) -> None:
     from reelwright import revise as revise_flow
     from reelwright.progress import RunProgress
@@ -177,15 +214,24 @@ def _revise(
 
     with RunProgress() as progress:
         outcome = revise_flow.apply(
-            run_dir, settings, proposal, DRAMA, listener=progress, confirm=confirm
+            run_dir,
+            settings,
+            proposal,
+            DRAMA,
+            listener=progress,
+            confirm=confirm,
+            yes=yes if spend is None else spend,
+            notify=_say,
         )
+    if outcome is not None and outcome.gate == "spend" and _agree():
+        outcome = _run_paid(run_dir, settings)
     if outcome is None:
         typer.echo("nothing changed", err=True)
         raise typer.Exit(1)
     _report_outcome(run_dir, outcome)
 
 
-def _execute(run_dir: object, settings: RunSettings) -> None:
+def _execute(run_dir: object, settings: RunSettings, *, yes: bool = False) -> None:
     from reelwright import pipeline
     from reelwright.progress import RunProgress
     from reelwright.recipe import DRAMA
@@ -193,8 +239,48 @@ def _execute(run_dir: object, settings: RunSettings) -> None:
 
     assert isinstance(run_dir, RunDir)
     with RunProgress() as progress:
-        outcome = pipeline.execute(run_dir, settings, DRAMA, listener=progress)
+        outcome = pipeline.execute(
+            run_dir, settings, DRAMA, listener=progress, yes=yes, notify=_say
+        )
+    if outcome.gate == "spend" and _agree():
+        outcome = _run_paid(run_dir, settings)
     _report_outcome(run_dir, outcome)
+
+
+def _run_paid(run_dir: object, settings: RunSettings) -> Outcome:
+    """The paid work, agreed to at the prompt."""
+    from reelwright import pipeline
+    from reelwright.recipe import DRAMA
+    from reelwright.progress import RunProgress
+    from reelwright.store import RunDir
+
+    assert isinstance(run_dir, RunDir)
+    with RunProgress() as progress:
+        return pipeline.execute(run_dir, settings, DRAMA, listener=progress, yes=True)
+
+
+def _say(lines: list[str]) -> None:
+    for line in lines:
+        typer.echo(line, err=True)
+
+
+def _agree() -> bool:
+    """Ask at a terminal; elsewhere the answer is no (a script passes --yes)."""
+    if not sys.stdin.isatty():
+        return False
+    return typer.confirm("spend this on paid services?", default=False, err=True)
+
+
+def _paid_preview(settings: RunSettings) -> None:
+    from reelwright import backends
+    from reelwright.estimate import estimate
+    from reelwright.plan import Plan
+    from reelwright.spending import paid_kinds
+
+    if not paid_kinds(settings):
+        return
+    backends.make_images(settings), backends.make_video(settings), backends.make_voices(settings)
+    _say(estimate(settings, Plan()).lines())
 
 
 def _report_outcome(run_dir: object, outcome: object) -> None:
@@ -202,6 +288,15 @@ def _report_outcome(run_dir: object, outcome: object) -> None:
     from reelwright.store import RunDir
 
     assert isinstance(run_dir, RunDir) and isinstance(outcome, Outcome)
+    if outcome.gate in ("spend", "budget"):
+        what = "--yes to agree to" if outcome.gate == "spend" else "a larger --budget for"
+        typer.echo(
+            f"stopped before the first paid call; nothing was sent. Run `reelwright resume "
+            f"{run_dir.id}` with {what} the estimate above",
+            err=True,
+        )
+        typer.echo(str(run_dir.path))
+        raise typer.Exit(3)
     if outcome.gate:
         typer.echo(
             f"stopped for review after the {outcome.gate}: look, then run "

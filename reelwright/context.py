@@ -1,6 +1,6 @@
 """What an agent sees: its node in the plan, and the run's services, typed.
 
-Agents take an `AgentContext`; they reach the model, the image and video backends,
+Agents take an `AgentContext`; they reach the model, the image, video and voice backends,
 the settings and the run folder through `ctx.services`, each by its interface.
 """
 
@@ -12,7 +12,8 @@ from reelwright.scheduler import NodeContext
 from reelwright.settings import RunSettings
 from reelwright.store import RunDir
 from reelwright.tools.llm import LLM
-from reelwright.tools.media import ImageBackend, VideoBackend
+from reelwright.spending import SpendLedger
+from reelwright.tools.media import ImageBackend, VideoBackend, VoiceBackend
 
 
 @dataclass
@@ -24,6 +25,8 @@ class Services:
     llm: LLM
     images: ImageBackend
     video: VideoBackend
+    voices: VoiceBackend
+    spend: SpendLedger | None = None  # the budget ledger, set by spending.meter
 
 
 AgentContext = NodeContext[Services]

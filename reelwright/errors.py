@@ -5,6 +5,7 @@ from __future__ import annotations
 from reelwright.tools.errors import ModelBehaviorError, ModelUnavailable, ToolError
 
 __all__ = [
+    "BudgetExceeded",
     "ModelBehaviorError",
     "ModelUnavailable",
     "ReelwrightError",
@@ -20,6 +21,10 @@ class ReelwrightError(Exception):
 
 class UserError(ReelwrightError):
     """Bad input: a premise, a flag, a run id."""
+
+
+class BudgetExceeded(ReelwrightError):
+    """A paid call would pass the run's --budget; the run stops before it, resumable."""
 
 
 # Everything the CLI reports as one line, with no traceback.

@@ -28,8 +28,22 @@ _SECRET_PATTERNS = (
     re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(bearer\s+)?[^\s\"',}]+"),
     re.compile(r"(?i)(api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^\s\"',}]+"),
     re.compile(r"()\bsk-[A-Za-z0-9_\-]{8,}"),
+    re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/=\-]{16,}"),  # a token, not "the bearer of news"
+    re.compile(r"()\beyJ[A-Za-z0-9_\-]+\.eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+"),  # a JWT (Kling)
 )
-_SECRET_ENV = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DEEPSEEK_API_KEY", "DASHSCOPE_API_KEY")
+_SECRET_ENV = (
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "DEEPSEEK_API_KEY",
+    "DASHSCOPE_API_KEY",
+    # hosted generation services (tools/video, tools/hosted)
+    "KLING_ACCESS_KEY",
+    "KLING_SECRET_KEY",
+    "ARK_API_KEY",
+    "MINIMAX_API_KEY",
+    "OPENAI_IMAGES_API_KEY",
+    "OPENAI_SPEECH_API_KEY",
+)
 
 
 def now_iso() -> str:

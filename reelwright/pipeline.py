@@ -10,9 +10,11 @@ from pathlib import Path
 
 from reelwright import backends
 from reelwright.context import Services
+from reelwright.estimate import spend_gate
 from reelwright.plan import Plan
 from reelwright.scheduler import Listener, Outcome, Scheduler
 from reelwright.settings import RunSettings
+from reelwright.spending import held, meter
 from reelwright.store import RunDir, new_run
 from reelwright.tools.llm import ChatBackend
 from reelwright.workflow import Recipe
@@ -21,13 +23,16 @@ from reelwright.workflow import Recipe
 def build_services(
     run: RunDir, settings: RunSettings, backend: ChatBackend | None = None
 ) -> Services:
-    return Services(
+    services = Services(
         settings,
         run,
         backends.make_llm(run, settings, backend),
         backends.make_images(settings),
         backends.make_video(settings),
+        backends.make_voices(settings),
     )
+    meter(services, run)  # the budget ledger in front of every paid backend
+    return services
 
 
 def gate_for(recipe: Recipe, settings: RunSettings) -> Callable[[Plan], str | None] | None:
@@ -72,6 +77,8 @@ def execute(
     *,
     backend: ChatBackend | None = None,
     listener: Listener | None = None,
+    yes: bool = False,
+    notify: Callable[[list[str]], None] | None = None,
 ) -> Outcome:
     """Run (or continue) a run until done, failed nodes, or a review gate."""
     services = build_services(run, settings, backend)
@@ -91,8 +98,16 @@ def execute(
         services=services,
         gate=gate_for(recipe, settings),
         listener=listener,
+        hold=held(settings),
     )
     outcome = scheduler.run()
+    decision = (
+        "none" if outcome.gate else spend_gate(run, plan, settings, services.spend, yes, notify)
+    )
+    if decision == "run":
+        outcome = _more(outcome, scheduler.run())  # the paid work, now agreed to
+    elif decision != "none":
+        outcome.gate = decision
     plan.save(run.plan_path)
     recipe.publish(run, plan, settings, events)
     if outcome.gate:
@@ -107,6 +122,13 @@ def execute(
     )
     write_report(run)
     return outcome
+
+
+def _more(first: Outcome, second: Outcome) -> Outcome:
+    second.done += first.done
+    second.skipped += first.skipped
+    second.seconds += first.seconds
+    return second
 
 
 def write_report(run: RunDir) -> Path:

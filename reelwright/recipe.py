@@ -63,6 +63,8 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
         "episodes": settings.episodes,
         "seconds": settings.episode_seconds,
     }
+    # Only a hosted voice joins the salt, so runs made with the offline voices stay done.
+    voices = {"voices": settings.voices} if settings.voices != "offline" else {}
     look = {
         "images": settings.images,
         "image_model": settings.image_model,
@@ -117,7 +119,7 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
             },
         ),
         "shot": Job(cinematographer.plan_shot, "cpu", None, {"p": fingerprint("visual_prompt")}),
-        "line": Job(editor.voice_line, "tts", None, {"lang": settings.lang}),
+        "line": Job(editor.voice_line, "tts", None, {"lang": settings.lang, **voices}),
         "frame": Job(
             frames.render_frame, "image", None, {**look, "p": fingerprint("negative_frame")}
         ),
@@ -143,7 +145,7 @@ def limits_for(settings: RunSettings, llm_concurrency: int) -> dict[str, int]:
         # one diffusion pipeline is one model in memory, and not thread-safe
         "image": 1 if settings.images == "diffusers" else 2,
         "video": 1 if settings.video == "diffusers" else 2,
-        "tts": 1,
+        "tts": 1 if settings.voices == "offline" else 4,
         "ffmpeg": 1,
         "cpu": 2,
     }

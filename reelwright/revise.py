@@ -19,6 +19,7 @@ from reelwright.pipeline import build_services, execute, load_plan
 from reelwright.plan import Plan
 from reelwright.scheduler import Listener, Outcome
 from reelwright.settings import RunSettings
+from reelwright.spending import APPROVED
 from reelwright.store import RunDir
 from reelwright.tools.llm import CallRecord, ChatBackend
 from reelwright.versions import current_version, snapshot
@@ -142,6 +143,8 @@ def apply(
     recipe: Recipe,
     listener: Listener | None = None,
     confirm: Callable[[ChangePreview], bool] = lambda p: True,
+    yes: bool = False,
+    notify: Callable[[list[str]], None] | None = None,
 ) -> Outcome | None:
     if not confirm(proposal.preview):
         return None
@@ -163,5 +166,8 @@ def apply(
     kept = recipe.keep_on_revision(plan, set(proposal.targets))
     rebaseline(plan, kept, recipe.salts(settings))
     plan.g.graph["version"] = version + 1
+    plan.g.graph.pop(APPROVED, None)  # the revision's paid work is estimated and agreed anew
     plan.save(run.plan_path)
-    return execute(run, settings, recipe, backend=llm.backend, listener=listener)
+    return execute(
+        run, settings, recipe, backend=llm.backend, listener=listener, yes=yes, notify=notify
+    )

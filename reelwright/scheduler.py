@@ -34,6 +34,7 @@ class NodeContext(Generic[S]):
     events: EventLog
     agent: str
     services: S
+    save: Callable[[Plan], None] | None = None
 
     def payload(self, node_id: str) -> Any:
         with self.lock:
@@ -54,6 +55,18 @@ class NodeContext(Generic[S]):
             data = self.plan.node(node_id)
             data["payload"] = payload
             data["version"] += 1
+
+    def checkpoint(self, data: dict[str, Any]) -> None:
+        """Store partial state on the running node (a paid task's id) and save the plan now,
+        so a kill after this point resumes from it instead of starting over."""
+        with self.lock:
+            self.plan.node(self.node_id)["partial"] = data
+            if self.save is not None:
+                self.save(self.plan)
+
+    def partial(self) -> dict[str, Any] | None:
+        with self.lock:
+            return self.plan.node(self.node_id).get("partial")  # type: ignore[no-any-return]
 
     def emit(self, type: str, **fields: Any) -> int:
         fields.setdefault("agent", self.agent)
@@ -100,6 +113,7 @@ class Scheduler(Generic[S]):
         services: S,
         gate: Gate | None = None,
         listener: Listener | None = None,
+        hold: Callable[[Plan, str], bool] | None = None,
     ) -> None:
         self.plan = plan
         self.jobs = jobs
@@ -109,6 +123,7 @@ class Scheduler(Generic[S]):
         self.services = services
         self.gate = gate
         self.listener = listener or (lambda node, status, plan: None)
+        self.hold = hold  # a ready node it holds back waits (paid work before the spend gate)
         self.lock = threading.RLock()
 
     def salts(self) -> dict[str, Any]:
@@ -167,6 +182,8 @@ class Scheduler(Generic[S]):
                         continue
                     if busy.get(job.resource, 0) >= self.limits.get(job.resource, 1):
                         continue
+                    if self.hold is not None and self.hold(self.plan, node_id):
+                        continue
                     busy[job.resource] = busy.get(job.resource, 0) + 1
                     node["status"] = "running"
                     node["started_at"] = now_iso()
@@ -174,7 +191,7 @@ class Scheduler(Generic[S]):
                 self.events.emit("node_started", agent=agent, node=node_id, kind=node["kind"])
                 self.listener(node_id, "running", self.plan)
                 ctx: NodeContext[S] = NodeContext(
-                    node_id, self.plan, self.lock, self.events, agent, self.services
+                    node_id, self.plan, self.lock, self.events, agent, self.services, self.save
                 )
                 future = pool.submit(job.run, ctx)
                 running[future] = (node_id, job.resource, time.monotonic())
@@ -201,6 +218,7 @@ class Scheduler(Generic[S]):
                 node["payload"] = _plain(future.result())
                 node["status"] = "done"
                 node["error"] = None
+                node.pop("partial", None)  # the payload now holds what the partial state led to
                 node["version"] += 1
                 node["inputs_hash"] = self.plan.compute_inputs_hash(node_id, job.salt)
                 outcome.done += 1

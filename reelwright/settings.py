@@ -26,8 +26,11 @@ class RunSettings(BaseModel):
     # model critics (closed plan questions, open critics) on top of the code checks;
     # a critic whose measured recall on the backend is zero is skipped either way
     model_critics: bool = True
-    images: Literal["storyboard", "diffusers"] = "storyboard"
-    video: Literal["animatic", "diffusers"] = "animatic"
+    images: str = "storyboard"
+    video: Literal["animatic", "diffusers", "kling", "seedance", "hailuo"] = "animatic"
+    voices: str = "offline"
+    budget_usd: float | None = Field(default=None, gt=0)
+    resubmit_unknown: bool = False
     image_model: str | None = None
     video_model: str | None = None
     ip_adapter: str | None = None
@@ -41,6 +44,16 @@ class RunSettings(BaseModel):
     @classmethod
     def _premise_ok(cls, value: str) -> str:
         return check_premise(value)
+
+    @field_validator("images")
+    @classmethod
+    def _images_ok(cls, value: str) -> str:
+        return check_backend_spec(value, ("storyboard", "diffusers"), "openai-images", "--images")
+
+    @field_validator("voices")
+    @classmethod
+    def _voices_ok(cls, value: str) -> str:
+        return check_backend_spec(value, ("offline",), "openai-speech", "--voices")
 
     @property
     def size(self) -> tuple[int, int]:
@@ -77,3 +90,11 @@ def check_llm_spec(spec: str) -> str:
         f"unknown --llm {spec!r}: use local, local:/path/model.gguf or openai:MODEL "
         "(with OPENAI_BASE_URL and OPENAI_API_KEY)"
     )
+
+
+def check_backend_spec(value: str, plain: tuple[str, ...], hosted: str, flag: str) -> str:
+    """A plain backend name, or `hosted:MODEL` for an OpenAI-compatible service."""
+    kind, _, model = value.partition(":")
+    if value in plain or (kind == hosted and model.strip()):
+        return value
+    raise UserError(f"unknown {flag} {value!r}: use {', '.join(plain)} or {hosted}:MODEL")

@@ -7,7 +7,7 @@ structured fields, the diffusion backends read the prompt.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -81,3 +81,31 @@ class VideoBackend(Protocol):
     name: str
 
     def render(self, req: ClipRequest, out: Path) -> Path: ...
+
+
+class VoiceRequest(BaseModel):
+    """One dialogue line to voice, with what a backend needs to keep the speaker's voice."""
+
+    line_id: str = Field(description="E.S.N")
+    text: str
+    speaker: str
+    character_index: int = Field(description="The speaker's place in the bible: fixes the voice")
+    gender: str = "other"
+    lang: str = "en"
+    voice_description: str = Field(default="", description="How the character speaks (bible)")
+    emotion: str = ""
+
+
+class SpokenLine(BaseModel):
+    """A voiced line on disk: its length and the voice that spoke it."""
+
+    seconds: float
+    engine: str
+    voice: dict[str, Any] = Field(default_factory=dict)
+    characters: int = 0
+
+
+class VoiceBackend(Protocol):
+    name: str
+
+    def speak(self, req: VoiceRequest, out: Path) -> SpokenLine: ...

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 
 from reelwright.tools.errors import ToolError
 from reelwright.tools.ffmpeg import FFmpegError, run_ffmpeg
+from reelwright.tools.media import SpokenLine, VoiceRequest
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -355,10 +356,34 @@ def synthesize(text: str, voice: VoiceSpec, out_wav: Path) -> float:
             _espeak_wav(text, voice, raw)
         with wave.open(str(raw), "rb") as w:
             rate = w.getframerate()
+        finish_line(raw, out_wav, rate, voice.pitch_semitones)
+    return _wav_seconds(out_wav)
+
+
+def finish_line(raw: Path, out_wav: Path, rate: int = SAMPLE_RATE, semitones: float = 0.0) -> float:
+    """Any engine's raw audio to the shared format (mono 48 kHz, about -16 LUFS); seconds."""
+    with tempfile.TemporaryDirectory(prefix="rw-tts-") as tmp:
         tmp_out = Path(tmp) / "out.wav"
         try:
-            _normalise(raw, tmp_out, rate, voice.pitch_semitones)
+            _normalise(raw, tmp_out, rate, semitones)
         except FFmpegError as exc:
             raise ToolError(f"could not normalise the voiced line: {exc}") from exc
         shutil.move(str(tmp_out), out_wav)
     return _wav_seconds(out_wav)
+
+
+class OfflineVoices:
+    """The default VoiceBackend: Piper for English, espeak-ng otherwise, one voice a character."""
+
+    name = "offline"
+    paid = False
+
+    def speak(self, req: VoiceRequest, out: Path) -> SpokenLine:
+        voice = cast_voice(req.character_index, req.gender, req.lang)
+        seconds = synthesize(req.text, voice, out)
+        return SpokenLine(
+            seconds=seconds,
+            engine=voice.engine,
+            voice=voice.model_dump(mode="json"),
+            characters=len(req.text),
+        )

@@ -148,7 +148,7 @@ def tools_section(data: RunData) -> str:
         "</tr>"
         for e in tools
     )
-    return (
+    return spending_table(data) + (
         f"<details><summary>{label}: {summary}</summary>"
         '<div class="scroll"><table><thead><tr><th>#</th><th>agent</th><th>node</th>'
         "<th>tool</th><th>args</th><th>s</th><th>result</th></tr></thead>"
@@ -295,3 +295,25 @@ def diff_html(before: str, after: str, context: int = 2) -> str:
                 rows += [f'<div class="del">-{esc(line)}</div>' for line in a[i1:i2]]
                 rows += [f'<div class="add">+{esc(line)}</div>' for line in b[j1:j2]]
     return f'<div class="diff">{"".join(rows)}</div>'
+
+
+def spending_table(data: RunData) -> str:
+    """What the paid services and models billed, by backend and by agent."""
+    by: dict[tuple[str, str], float] = defaultdict(float)
+    for event in data.of_type("tool_call") + data.of_type("llm_call"):
+        cost = num(event.get("cost_usd"))
+        if cost:
+            backend = event.get("tool") or event.get("model") or "-"
+            by[(str(backend), str(event.get("agent") or "-"))] += cost
+    if not by:
+        return ""
+    rows = "".join(
+        f"<tr><td>{esc(b)}</td><td>{swatch(a)}</td><td>{esc(money(usd))}</td></tr>"
+        for (b, a), usd in sorted(by.items())
+    )
+    total = money(sum(by.values()))
+    return (
+        f'<p data-stat="spent">Spent on paid services: <b>{esc(total)}</b></p>'
+        "<table><thead><tr><th>backend</th><th>agent</th><th>spent</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )

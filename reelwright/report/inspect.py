@@ -63,6 +63,9 @@ def show_text(run: RunDir) -> str:
     for node_id in plan.ids("cut"):
         if plan.node(node_id)["status"] == "done":
             out += pacing_lines(node_id, (plan.payload(node_id) or {}).get("pacing"))
+    from reelwright.spending import spent_lines
+
+    out += ["", *spent_lines(run.events_path)]
     for node_id in plan.ids():
         if plan.node(node_id)["status"] == "failed":
             error = str(plan.node(node_id)["error"] or "").strip().splitlines() or [""]

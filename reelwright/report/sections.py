@@ -42,6 +42,7 @@ def overview(data: RunData) -> str:
         ("tokens in", f"{t['tokens_in']:,}"),
         ("tokens out", f"{t['tokens_out']:,}"),
         ("cost", money(t["cost"])),
+        ("spent on services", money(_spent_on_services(data))),
         ("time", fmt_s(t["wall_s"])),
         ("events", f"{t['events']:,}"),
     ]
@@ -340,3 +341,8 @@ def files_section(data: RunData) -> str:
         return '<p class="empty">No output files yet.</p>'
     links = "".join(f'<li><a href="{url(r)}">{esc(r)}</a></li>' for r in found if safe_rel(root, r))
     return f'<ul class="files">{links}{"".join(f"<li>{esc(c)}</li>" for c in counts)}</ul>'
+
+
+def _spent_on_services(data: RunData) -> float:
+    """USD the paid generation services billed (tool calls with a cost)."""
+    return sum(num(e.get("cost_usd")) for e in data.of_type("tool_call"))

@@ -15,7 +15,7 @@ from reelwright.agents.coverage import speech_seconds
 from reelwright.agents.director import enforce, plan_shots
 from reelwright.agents.schemas import DialogueLine, Scene, Shot, ShotList
 from reelwright.agents.takes import takes_schema
-from reelwright.agents.timing import LEAD_IN
+from reelwright.tools.timing import LEAD_IN
 from reelwright.events import EventLog, read_events
 from reelwright.context import Services
 from reelwright.plan import Plan

@@ -35,7 +35,7 @@ def test_llama_cpp_server_takes_a_structured_call_through_openai(
 ) -> None:
     from support.llama_server import ALIAS, llama_server
 
-    from reelwright.pipeline import make_backend
+    from reelwright.backends import make_backend
     from reelwright.tools.llm.local import embedded_model_path
 
     with llama_server(embedded_model_path(), tmp_path / "server.log", n_ctx=512) as server:

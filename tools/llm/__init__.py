@@ -26,6 +26,7 @@ from tenacity import (
 from reelwright.tools.errors import ModelBehaviorError, ModelUnavailable
 from reelwright.tools.jsonio import stable_hash, write_json_atomic
 from reelwright.tools.llm.replies import Validator, as_json, in_words, judge, repair_message
+from reelwright.tools.hosted.pricing import llm_prices
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -104,18 +105,12 @@ class ChatBackend(Protocol):
     ) -> RawReply: ...
 
 
-# Prices per million tokens (input, output), where known.
-PRICES: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1": (2.00, 8.00),
-    "deepseek-chat": (0.27, 1.10),
-}
+# Prices per million tokens (input, output), where known: the one price table, prices.json.
+PRICES: dict[str, tuple[float, float]] = llm_prices()
 
 
 def cost_of(model: str, tokens_in: int, tokens_out: int) -> float | None:
-    price = PRICES.get(model.split("/")[-1])
+    price = PRICES.get(model.split(":", 1)[-1].split("/")[-1])  # "openai:gpt-4o-mini" too
     if price is None:
         return 0.0 if model.startswith("local") else None
     return round((tokens_in * price[0] + tokens_out * price[1]) / 1_000_000, 6)
