@@ -12,8 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from .schemas import DialogueLine, Scene
 from reelwright.tools.timing import GAP, LEAD_IN, TAIL
+
+from .schemas import DialogueLine, Scene
 
 MIN_SHOT, MAX_SHOT = 1.5, 6.0
 REACTION_S = 1.8  # a listener's reaction to the line that turns the scene

@@ -8,7 +8,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from reelwright.tools.pacing import PacingFigures
-
 from reelwright.tools.timing import TAIL, line_starts
 
 MIN_SILENT_SHOT = 1.0  # a silent shot shorter than this reads as a flash

@@ -9,10 +9,10 @@ from typing import Any
 from reelwright.context import AgentContext
 from reelwright.tools.frame_check import render_checked
 from reelwright.tools.media import ClipRequest
+from reelwright.tools.timing import timed_duration
 
 from .cinematographer import ShotPlan, frame_request
 from .common import record_artifact
-from reelwright.tools.timing import timed_duration
 
 
 def shot_of(ctx: AgentContext) -> ShotPlan:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from reelwright.errors import UserError
 from reelwright.settings import RunSettings, check_llm_spec
+from reelwright.spending import hosted_video
 from reelwright.store import RunDir
 from reelwright.tools.llm import LLM, ChatBackend, GenerationSettings, ResponseCache
-from reelwright.spending import hosted_video
 from reelwright.tools.media import ImageBackend, VideoBackend, VoiceBackend
 
 

@@ -250,8 +250,8 @@ def _execute(run_dir: object, settings: RunSettings, *, yes: bool = False) -> No
 def _run_paid(run_dir: object, settings: RunSettings) -> Outcome:
     """The paid work, agreed to at the prompt."""
     from reelwright import pipeline
-    from reelwright.recipe import DRAMA
     from reelwright.progress import RunProgress
+    from reelwright.recipe import DRAMA
     from reelwright.store import RunDir
 
     assert isinstance(run_dir, RunDir)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from reelwright.scheduler import NodeContext
 from reelwright.settings import RunSettings
+from reelwright.spending import SpendLedger
 from reelwright.store import RunDir
 from reelwright.tools.llm import LLM
-from reelwright.spending import SpendLedger
 from reelwright.tools.media import ImageBackend, VideoBackend, VoiceBackend
 
 

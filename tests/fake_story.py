@@ -462,10 +462,10 @@ def write_script(path: Path, **kwargs: Any) -> Path:
 
 def outline_plan(lang: str, episode: int, scenes: int) -> dict[str, Any]:
     """The stored outline (the plan the writer's code builds from the model's draft)."""
-    from reelwright.agents.writer import nearest_location  # first: it sets the import order
     from reelwright.agents.craft import pick_craft  # noqa: I001
     from reelwright.agents.schemas import Bible, OutlineDraft
     from reelwright.agents.story_plan import build_outline
+    from reelwright.agents.writer import nearest_location  # first: it sets the import order
 
     story_bible = Bible.model_validate(bible(lang))
     draft = OutlineDraft.model_validate(outline(lang, episode, scenes))

@@ -16,19 +16,17 @@ import pytest
 from support.fake_llm import ScriptedModel
 from support.fixtures_story import clean_story_en, story_plan
 from support.planting import plant_defect
+from support.services import offline_services
 
 from reelwright.agents import critics, writer
 from reelwright.agents.schemas import Scene, StoryView
-from reelwright.context import Services
 from reelwright.events import EventLog, read_events
 from reelwright.plan import Plan
 from reelwright.repair_loop import expand_critique
 from reelwright.scheduler import Job, NodeContext, Scheduler
 from reelwright.settings import RunSettings
 from reelwright.store import RunDir, new_run
-from reelwright.tools.animatic import AnimaticBackend
 from reelwright.tools.llm import LLM, ResponseCache
-from reelwright.tools.storyboard import StoryboardBackend
 
 CRITIQUE = "critique:series"
 
@@ -67,9 +65,7 @@ class Loop:
                                     episode_seconds=30, model_critics=critics_on)  # fmt: skip
         self.run: RunDir = new_run(tmp / "runs", self.settings)
         llm = LLM(fake, cache=ResponseCache(self.run.cache_path))
-        self.services = Services(
-            self.settings, self.run, llm, StoryboardBackend(), AnimaticBackend()
-        )
+        self.services = offline_services(self.settings, self.run, llm)
         self.plan = story_plan(story)
         for node in self.plan.iter_nodes():
             if node["status"] == "done":

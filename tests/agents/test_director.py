@@ -9,22 +9,20 @@ from typing import Any
 import pytest
 from fake_story import outline_plan, scene, takes
 from support.fake_llm import ScriptedModel
+from support.services import offline_services
 
 from reelwright.agents import coverage
 from reelwright.agents.coverage import speech_seconds
 from reelwright.agents.director import enforce, plan_shots
 from reelwright.agents.schemas import DialogueLine, Scene, Shot, ShotList
 from reelwright.agents.takes import takes_schema
-from reelwright.tools.timing import LEAD_IN
 from reelwright.events import EventLog, read_events
-from reelwright.context import Services
 from reelwright.plan import Plan
 from reelwright.scheduler import NodeContext
 from reelwright.settings import RunSettings
 from reelwright.store import new_run
-from reelwright.tools.animatic import AnimaticBackend
 from reelwright.tools.llm import LLM
-from reelwright.tools.storyboard import StoryboardBackend
+from reelwright.tools.timing import LEAD_IN
 
 
 def shot(lines: list[int], lens: int = 500, who: str = "Lin Hai") -> Shot:
@@ -158,7 +156,7 @@ def context(tmp_path: Path, fake: ScriptedModel, sc: Scene, node: str) -> tuple[
         )
         plan.add(f"scene:1.{k}", "scene", "writer", payload=payload, status="done")
     plan.add(node, "shotlist", "director", ["episode:1"])
-    services = Services(settings, run, LLM(fake), StoryboardBackend(), AnimaticBackend())
+    services = offline_services(settings, run, LLM(fake))
     events = EventLog(run.events_path, run.id)
     return NodeContext(node, plan, threading.RLock(), events, "director", services), run.events_path
 

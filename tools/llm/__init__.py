@@ -24,9 +24,9 @@ from tenacity import (
 )
 
 from reelwright.tools.errors import ModelBehaviorError, ModelUnavailable
+from reelwright.tools.hosted.pricing import llm_prices
 from reelwright.tools.jsonio import stable_hash, write_json_atomic
 from reelwright.tools.llm.replies import Validator, as_json, in_words, judge, repair_message
-from reelwright.tools.hosted.pricing import llm_prices
 
 T = TypeVar("T", bound=BaseModel)
 
