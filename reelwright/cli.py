@@ -10,7 +10,15 @@ import typer
 from pydantic import ValidationError
 
 from reelwright.errors import ReelwrightError, UserError
-from reelwright.settings import RunSettings, check_llm_spec, check_premise, detect_lang
+from reelwright.runlock import hold
+from reelwright.settings import (
+    MAX_EPISODES,
+    RunSettings,
+    check_executor,
+    check_llm_spec,
+    check_premise,
+    detect_lang,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -23,12 +31,20 @@ app.add_typer(runs_app, name="runs")
 
 RunsDir = Annotated[Path, typer.Option("--runs-dir", help="Where runs live.")]
 LlmOpt = Annotated[Optional[str], typer.Option("--llm", help="local | openai:MODEL")]  # noqa: UP045
+ExecutorOpt = Annotated[str, typer.Option(help="Where media work runs: local | ray")]
+PlanOnlyOpt = Annotated[
+    bool, typer.Option("--plan-only", help="Stop before rendering; `resume` renders.")
+]
+RayAddressOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(help="Ray cluster to join (default: start Ray on this machine)."),
+]
 
 
 @app.command()
 def make(
     premise: Annotated[str, typer.Argument(help="One line: the story's premise.")],
-    episodes: Annotated[int, typer.Option(min=1, max=12)] = 2,
+    episodes: Annotated[int, typer.Option(min=1, max=MAX_EPISODES)] = 2,
     episode_seconds: Annotated[float, typer.Option(min=20, max=300)] = 90.0,
     lang: Annotated[Optional[str], typer.Option(help="en or zh; default: the premise's")] = None,  # noqa: UP045
     aspect: Annotated[str, typer.Option(help="9:16 or 16:9")] = "9:16",
@@ -49,6 +65,9 @@ def make(
         int, typer.Option(min=4096, help="Generate at most this many pixels, then upscale.")
     ] = 576 * 1024,
     review: Annotated[bool, typer.Option(help="Stop after bible, scripts and shots.")] = False,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
+    plan_only: PlanOnlyOpt = False,
 ) -> None:
     """Write and direct a series from a premise; prints the run folder last."""
     from reelwright import pipeline
@@ -78,11 +97,14 @@ def make(
             "ip_adapter": str(ip_adapter) if ip_adapter else None,
             "image_steps": image_steps,
             "image_max_pixels": image_max_pixels,
+            "executor": check_executor(executor),
+            "ray_address": ray_address,
         }
     )
     pipeline.make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint
     run = pipeline.start(settings, runs_dir)
-    _execute(run, settings)
+    with hold(run.path, "make"):
+        _execute(run, settings, plan_only=plan_only)
 
 
 @app.command()
@@ -91,16 +113,23 @@ def resume(
     llm: LlmOpt = None,
     note: Annotated[Optional[str], typer.Option(help="A revision note to apply first.")] = None,  # noqa: UP045
     runs_dir: RunsDir = Path("runs"),
+    executor: Annotated[Optional[str], typer.Option(help="local | ray (default: as made)")] = None,  # noqa: UP045
+    ray_address: RayAddressOpt = None,
+    plan_only: PlanOnlyOpt = False,
 ) -> None:
     """Finish a run after a crash, a kill or a review gate, without redoing done nodes."""
     from reelwright.store import resolve_run
 
     run_dir = resolve_run(runs_dir, run)
     settings = _settings(run_dir, llm)
-    if note:
-        _revise(run_dir, settings, note, None, yes=True)
-        return
-    _execute(run_dir, settings)
+    if executor or ray_address:
+        update = {"executor": check_executor(executor or settings.executor)}
+        settings = settings.model_copy(update={**update, "ray_address": ray_address})
+    with hold(run_dir.path, "resume"):
+        if note:
+            _revise(run_dir, settings, note, None, yes=True)
+            return
+        _execute(run_dir, settings, plan_only=plan_only)
 
 
 @app.command()
@@ -116,7 +145,8 @@ def revise(
     from reelwright.store import resolve_run
 
     run_dir = resolve_run(runs_dir, run)
-    _revise(run_dir, _settings(run_dir, llm), note, node, yes=yes)
+    with hold(run_dir.path, "revise"):
+        _revise(run_dir, _settings(run_dir, llm), note, node, yes=yes)
 
 
 @app.command()
@@ -126,8 +156,9 @@ def undo(run: str, runs_dir: RunsDir = Path("runs")) -> None:
     from reelwright.store import resolve_run
 
     run_dir = resolve_run(runs_dir, run)
-    number = revision.undo(run_dir, run_dir.events())
-    pipeline.write_report(run_dir)
+    with hold(run_dir.path, "undo"):
+        number = revision.undo(run_dir, run_dir.events())
+        pipeline.write_report(run_dir)
     typer.echo(f"restored version {number} of {run_dir.id}")
 
 
@@ -164,14 +195,14 @@ def _revise(
     _report_outcome(run_dir, outcome)
 
 
-def _execute(run_dir: object, settings: RunSettings) -> None:
+def _execute(run_dir: object, settings: RunSettings, *, plan_only: bool = False) -> None:
     from reelwright import pipeline
     from reelwright.progress import RunProgress
     from reelwright.store import RunDir
 
     assert isinstance(run_dir, RunDir)
     with RunProgress() as progress:
-        outcome = pipeline.execute(run_dir, settings, listener=progress)
+        outcome = pipeline.execute(run_dir, settings, listener=progress, plan_only=plan_only)
     _report_outcome(run_dir, outcome)
 
 

@@ -9,13 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from reelwright.errors import UserError
+from reelwright.executors import make_executor
 from reelwright.plan import Plan
+from reelwright.plan_store import PlanStore
 from reelwright.scheduler import Listener, Outcome, Scheduler
 from reelwright.settings import RunSettings, check_llm_spec
 from reelwright.store import RunDir, new_run
 from reelwright.tools.llm import LLM, ChatBackend, GenerationSettings, ResponseCache
 
 GATES = ("bible", "scripts", "shots")
+# what --plan-only runs: everything before frames, clips, voices and cuts
+PLANNING_KINDS = frozenset(
+    {"series", "location", "episode", "scene", "critique", "shotlist", "shot"}
+)
 
 
 @dataclass
@@ -125,7 +131,7 @@ def start(settings: RunSettings, runs_dir: Path) -> RunDir:
     from reelwright.wiring import seed_plan
 
     seed_plan(plan)
-    plan.save(run.plan_path)
+    run.save_plan(plan)
     run.events().emit(
         "run_started", premise=settings.premise, settings=settings.model_dump(mode="json")
     )
@@ -138,6 +144,7 @@ def execute(
     *,
     backend: ChatBackend | None = None,
     listener: Listener | None = None,
+    plan_only: bool = False,
 ) -> Outcome:
     """Run (or continue) a run until done, failed nodes, or a review gate."""
     from reelwright.agents.exports import publish
@@ -160,22 +167,30 @@ def execute(
         "ffmpeg": 1,
         "cpu": 2,
     }
+    store = PlanStore(run.path)
     scheduler = Scheduler(
         plan,
         jobs_for(settings),
         events,
         limits=limits,
-        save=lambda p: p.save(run.plan_path),
+        save=store.save,
         services=services,
         gate=gate_for(settings),
         listener=listener,
+        executor=make_executor(settings, services),
+        kinds=PLANNING_KINDS if plan_only else None,
     )
-    outcome = scheduler.run()
-    plan.save(run.plan_path)
+    try:
+        outcome = scheduler.run()
+        store.export(plan)
+    finally:
+        store.close()
     publish(run, plan, settings, events)
     if outcome.gate:
         events.emit("review_gate", gate=outcome.gate)
     status = "review" if outcome.gate else ("failed" if outcome.failed else "done")
+    if status == "done" and plan_only:
+        status = "planned"  # frames, clips, voices and cuts wait for `resume`
     events.emit(
         "run_done",
         status=status,

@@ -51,6 +51,30 @@ class Plan:
 
     def __init__(self, graph: nx.DiGraph | None = None) -> None:
         self.g: nx.DiGraph = graph if graph is not None else nx.DiGraph()
+        self._watchers: list[set[str]] = []
+        self._order: list[str] | None = None
+        self._by_kind: dict[str, list[str]] = {}
+
+    # --- change tracking ----------------------------------------------------
+
+    def watch(self) -> set[str]:
+        """A set that collects the id of every node added, removed or restated from now on.
+
+        The run store drains one to write only what changed; the scheduler drains
+        another to look for newly ready work near the change, not in the whole graph.
+        """
+        touched: set[str] = set()
+        self._watchers.append(touched)
+        return touched
+
+    def touch(self, *node_ids: str) -> None:
+        """Say that these nodes changed (code that edits a node's dict in place calls this)."""
+        for touched in self._watchers:
+            touched.update(node_ids)
+
+    def _reshaped(self) -> None:
+        self._order = None
+        self._by_kind = {}
 
     # --- building -----------------------------------------------------------
 
@@ -62,10 +86,14 @@ class Plan:
             raise PlanError(f"unknown node kind {kind!r}")
         if node_id in self.g:
             data = self.g.nodes[node_id]
+            if data["kind"] != kind:
+                self._reshaped()
             data.update(kind=kind, owner=owner, **fields)
         else:
             attrs = {**_NODE_DEFAULTS, "made_by": [], **fields}
             self.g.add_node(node_id, id=node_id, kind=kind, owner=owner, **attrs)
+            self._reshaped()
+        self.touch(node_id)
         for source in inputs:
             self.link(source, node_id)
         return dict(self.g.nodes[node_id])
@@ -75,12 +103,22 @@ class Plan:
         for node in (source, target):
             if node not in self.g:
                 raise PlanError(f"no node {node!r}")
+        if self.g.has_edge(source, target):
+            if self.g.edges[source, target].get("order_only") != order_only:
+                self.g.edges[source, target]["order_only"] = order_only
+                self.touch(target)
+            return
         if source == target or nx.has_path(self.g, target, source):
             raise PlanError(f"edge {source} -> {target} would make a cycle")
         self.g.add_edge(source, target, order_only=order_only)
+        self._reshaped()
+        self.touch(target)
 
     def remove(self, node_ids: Iterable[str]) -> None:
-        self.g.remove_nodes_from(list(node_ids))
+        ids = [n for n in node_ids if n in self.g]
+        self.g.remove_nodes_from(ids)
+        self._reshaped()
+        self.touch(*ids)
 
     # --- reading ------------------------------------------------------------
 
@@ -99,9 +137,19 @@ class Plan:
         return self.node(node_id)["payload"]
 
     def ids(self, kind: str | None = None) -> list[str]:
-        """Node ids in a stable topological order, optionally of one kind."""
-        order = list(nx.lexicographical_topological_sort(self.g, key=_natural_key))
-        return [n for n in order if kind is None or self.g.nodes[n]["kind"] == kind]
+        """Node ids in a stable topological order, optionally of one kind.
+
+        Cached until the graph's shape changes: agents ask for every scene or shot
+        once per node, and sorting 6,000 nodes each time would cost the square.
+        """
+        if self._order is None:
+            self._order = list(nx.lexicographical_topological_sort(self.g, key=_natural_key))
+            self._by_kind = {}
+        if kind is None:
+            return list(self._order)
+        if kind not in self._by_kind:
+            self._by_kind[kind] = [n for n in self._order if self.g.nodes[n]["kind"] == kind]
+        return list(self._by_kind[kind])
 
     def inputs(self, node_id: str, *, content_only: bool = False) -> list[str]:
         preds = self.g.predecessors(node_id)
@@ -144,6 +192,7 @@ class Plan:
                 if self.g.nodes[n]["status"] in ("done", "failed", "review", "running"):
                     self.g.nodes[n]["status"] = "stale"
                     changed.add(n)
+        self.touch(*changed)
         return changed
 
     def invalidate(self, node_ids: Iterable[str]) -> set[str]:
@@ -152,6 +201,7 @@ class Plan:
         for node_id in ids:
             self.node(node_id)["inputs_hash"] = None
             self.node(node_id)["status"] = "stale"
+        self.touch(*ids)
         return self.mark_stale(ids) | set(ids)
 
     def refresh(self, salts: dict[str, Any] | None = None) -> set[str]:

@@ -76,6 +76,7 @@ def apply(
         return None
     plan = proposal.plan
     version = current_version(plan)
+    run.save_plan(plan)  # the version keeps the plan as it is now, in plan.json
     snapshot(run, version, proposal.note)
     events = run.events()
     events.emit(
@@ -92,5 +93,5 @@ def apply(
     salts = {kind: job.salt for kind, job in jobs_for(settings).items()}
     rebaseline(plan, keep_writer_nodes(plan, set(proposal.targets)), salts)
     plan.g.graph["version"] = version + 1
-    plan.save(run.plan_path)
+    run.save_plan(plan)
     return execute(run, settings, backend=llm.backend, listener=listener)

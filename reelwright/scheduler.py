@@ -11,10 +11,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from reelwright.events import EventLog, now_iso
-from reelwright.plan import Plan
+from reelwright.plan import Plan, _natural_key
 
 
 @dataclass
@@ -47,6 +47,7 @@ class NodeContext:
             data = self.plan.node(node_id)
             data["payload"] = payload
             data["version"] += 1
+            self.plan.touch(node_id)
 
     def emit(self, type: str, **fields: Any) -> int:
         fields.setdefault("agent", self.agent)
@@ -93,6 +94,8 @@ class Scheduler:
         services: Any = None,
         gate: Gate | None = None,
         listener: Listener | None = None,
+        executor: Executor | None = None,
+        kinds: frozenset[str] | None = None,
     ) -> None:
         self.plan = plan
         self.jobs = jobs
@@ -103,6 +106,12 @@ class Scheduler:
         self.gate = gate
         self.listener = listener or (lambda node, status, plan: None)
         self.lock = threading.RLock()
+        self.executor = executor
+        self.kinds = kinds  # run only nodes of these kinds (None: all); the rest stay pending
+        # Where to look for ready work: what changed, and what a finished node feeds.
+        # Scanning the whole graph after every node would cost the square of its size.
+        self._touched = plan.watch()
+        self._candidates: set[str] = set()
 
     def salts(self) -> dict[str, Any]:
         return {kind: job.salt for kind, job in self.jobs.items()}
@@ -116,10 +125,13 @@ class Scheduler:
                     node["status"] = "stale" if node["payload"] is not None else "pending"
             self.plan.refresh(self.salts())
             self.save(self.plan)
+            self._candidates = set(self.plan.ready())
+            self._touched.clear()
         busy: dict[str, int] = {}
         running: dict[Future[Any], tuple[str, str, float]] = {}
         stop = False
-        with ThreadPoolExecutor(max_workers=max(4, sum(self.limits.values()))) as pool:
+        with ThreadPoolExecutor(max_workers=max(4, sum(self.limits.values()))) as threads:
+            pool = self.executor.bind(threads) if self.executor else _Threads(threads)
             while True:
                 if not stop:
                     self._submit_ready(pool, running, busy, outcome)
@@ -137,9 +149,29 @@ class Scheduler:
         outcome.seconds = time.monotonic() - started
         return outcome
 
+    def _ready(self) -> list[str]:
+        """Ready nodes among the candidates; the ones not ready leave the set until an
+        input of theirs finishes (which puts them back)."""
+        nodes = self.plan.g.nodes
+        self._candidates |= self._touched
+        self._touched.clear()
+        out = []
+        for node_id in list(self._candidates):
+            data = nodes.get(node_id)
+            if (
+                data is not None
+                and data["status"] in ("pending", "stale", "ready")
+                and (self.kinds is None or data["kind"] in self.kinds)
+                and all(nodes[p]["status"] == "done" for p in self.plan.g.predecessors(node_id))
+            ):
+                out.append(node_id)
+            else:
+                self._candidates.discard(node_id)
+        return sorted(out, key=_natural_key)
+
     def _submit_ready(
         self,
-        pool: ThreadPoolExecutor,
+        pool: Submitter,
         running: dict[Future[Any], tuple[str, str, float]],
         busy: dict[str, int],
         outcome: Outcome,
@@ -147,13 +179,15 @@ class Scheduler:
         while True:
             submitted = False
             with self.lock:
-                ready = self.plan.ready()
+                ready = self._ready()
             for node_id in ready:
                 with self.lock:
                     node = self.plan.node(node_id)
                     job = self.jobs[node["kind"]]
                     if self._unchanged(node_id, job):
                         node["status"] = "done"
+                        self.plan.touch(node_id)
+                        self._candidates.update(self.plan.g.successors(node_id))
                         outcome.skipped += 1
                         self._after(node_id, job)
                         submitted = True
@@ -163,11 +197,12 @@ class Scheduler:
                     busy[job.resource] = busy.get(job.resource, 0) + 1
                     node["status"] = "running"
                     node["started_at"] = now_iso()
+                    self._candidates.discard(node_id)
                     agent = node["owner"]
                 self.events.emit("node_started", agent=agent, node=node_id, kind=node["kind"])
                 self.listener(node_id, "running", self.plan)
                 ctx = NodeContext(node_id, self.plan, self.lock, self.events, agent, self.services)
-                future = pool.submit(job.run, ctx)
+                future = pool.submit(job, ctx)
                 running[future] = (node_id, job.resource, time.monotonic())
                 submitted = True
             if not submitted:
@@ -200,6 +235,8 @@ class Scheduler:
                 node["status"] = "failed"
                 node["error"] = f"{type(error).__name__}: {error}"
                 outcome.failed.append(node_id)
+            self.plan.touch(node_id)
+            self._candidates.update(self.plan.g.successors(node_id))
             self.save(self.plan)
             kind, owner, version = node["kind"], node["owner"], node["version"]
         if error is None:
@@ -213,6 +250,7 @@ class Scheduler:
             )
             with self.lock:
                 node["made_by"] = [*node["made_by"], seq][-20:]
+                self.plan.touch(node_id)
         else:
             self.events.emit(
                 "node_failed", agent=owner, node=node_id, kind=kind, error=str(node["error"])
@@ -229,6 +267,24 @@ class Scheduler:
                 expected = self.plan.compute_inputs_hash(child, self.jobs[child_node["kind"]].salt)
                 if child_node["inputs_hash"] != expected:
                     self.plan.mark_stale([child])
+
+
+class Submitter(Protocol):
+    def submit(self, job: Job, ctx: NodeContext) -> Future[Any]: ...
+
+
+class Executor(Protocol):
+    """Where jobs run: threads in this process (the default), or a Ray cluster."""
+
+    def bind(self, threads: ThreadPoolExecutor) -> Submitter: ...
+
+
+class _Threads:
+    def __init__(self, threads: ThreadPoolExecutor) -> None:
+        self.threads = threads
+
+    def submit(self, job: Job, ctx: NodeContext) -> Future[Any]:
+        return self.threads.submit(job.run, ctx)
 
 
 def _plain(payload: Any) -> Any:
