@@ -112,8 +112,8 @@ def plan_series(episodes: int, scenes: int, seconds: float) -> None:
                     f"save (median of {len(near)})"
                 )
         print(f"  report.html            {report / 1e6:.1f} MB")
-        if outcome.failed:
-            print(f"  FAILED: {outcome.failed[:5]}")
+        for node_id in outcome.failed[:3]:
+            print(f"  FAILED {node_id}: {str(plan.node(node_id)['error'])[:600]}")
 
 
 def synthetic(nodes: int) -> Plan:
@@ -205,7 +205,7 @@ def kill_and_resume(episodes: int, scenes: int, seconds: float, seed: int) -> No
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--episodes", type=int, default=80)
-    parser.add_argument("--scenes", type=int, default=4)
+    parser.add_argument("--scenes", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=90.0)
     parser.add_argument("--kill", action="store_true", help="also kill -9 a run and resume it")
     parser.add_argument("--seed", type=int, default=int(time.time()))

@@ -18,9 +18,10 @@ from reelwright.store import RunDir, new_run
 from reelwright.tools.llm import LLM, ChatBackend, GenerationSettings, ResponseCache
 
 GATES = ("bible", "scripts", "shots")
-# what --plan-only runs: everything before frames, clips, voices and cuts
+# what --plan-only runs: everything before frames, clips, voices and cuts (a character's
+# reference sheet is design: shot plans are made from it)
 PLANNING_KINDS = frozenset(
-    {"series", "location", "episode", "scene", "critique", "shotlist", "shot"}
+    {"series", "character", "location", "episode", "scene", "critique", "shotlist", "shot"}
 )
 
 

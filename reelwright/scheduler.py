@@ -6,6 +6,7 @@ which resource it uses and how it grows the graph once done.
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections.abc import Callable
@@ -112,6 +113,8 @@ class Scheduler:
         # Scanning the whole graph after every node would cost the square of its size.
         self._touched = plan.watch()
         self._candidates: set[str] = set()
+        self._queues: dict[str, list[tuple[Any, str]]] = {}  # resource -> heap by story order
+        self._queued: set[str] = set()
 
     def salts(self) -> dict[str, Any]:
         return {kind: job.salt for kind, job in self.jobs.items()}
@@ -125,7 +128,7 @@ class Scheduler:
                     node["status"] = "stale" if node["payload"] is not None else "pending"
             self.plan.refresh(self.salts())
             self.save(self.plan)
-            self._candidates = set(self.plan.ready())
+            self._candidates = set(self.plan.g.nodes)
             self._touched.clear()
         busy: dict[str, int] = {}
         running: dict[Future[Any], tuple[str, str, float]] = {}
@@ -149,25 +152,58 @@ class Scheduler:
         outcome.seconds = time.monotonic() - started
         return outcome
 
-    def _ready(self) -> list[str]:
-        """Ready nodes among the candidates; the ones not ready leave the set until an
-        input of theirs finishes (which puts them back)."""
+    def _is_ready(self, node_id: str) -> bool:
         nodes = self.plan.g.nodes
-        self._candidates |= self._touched
-        self._touched.clear()
-        out = []
-        for node_id in list(self._candidates):
-            data = nodes.get(node_id)
-            if (
-                data is not None
-                and data["status"] in ("pending", "stale", "ready")
-                and (self.kinds is None or data["kind"] in self.kinds)
-                and all(nodes[p]["status"] == "done" for p in self.plan.g.predecessors(node_id))
-            ):
-                out.append(node_id)
-            else:
-                self._candidates.discard(node_id)
-        return sorted(out, key=_natural_key)
+        data = nodes.get(node_id)
+        return (
+            data is not None
+            and data["status"] in ("pending", "stale", "ready")
+            and (self.kinds is None or data["kind"] in self.kinds)
+            and all(nodes[p]["status"] == "done" for p in self.plan.g.predecessors(node_id))
+        )
+
+    def _collect(self, outcome: Outcome) -> None:
+        """Queue the candidates that are ready, per resource; skip the unchanged ones.
+
+        A candidate that is not ready leaves the set until one of its inputs
+        finishes (which puts it back), so each node is looked at a few times per
+        run, not once per finished node.
+        """
+        while self._candidates or self._touched:
+            batch = self._candidates | self._touched
+            self._candidates = set()
+            self._touched.clear()
+            for node_id in sorted(batch, key=_natural_key):
+                if node_id in self._queued or not self._is_ready(node_id):
+                    continue
+                node = self.plan.node(node_id)
+                job = self.jobs[node["kind"]]
+                if self._unchanged(node_id, job):
+                    node["status"] = "done"
+                    self.plan.touch(node_id)
+                    self._candidates.update(self.plan.g.successors(node_id))
+                    outcome.skipped += 1
+                    self._after(node_id, job)
+                    continue
+                queue = self._queues.setdefault(job.resource, [])
+                heapq.heappush(queue, (_natural_key(node_id), node_id))
+                self._queued.add(node_id)
+
+    def _pick(self, busy: dict[str, int]) -> list[tuple[str, Job, str, str]]:
+        """Take queued nodes, in story order, while their resource has a free slot."""
+        picked = []
+        for resource, queue in self._queues.items():
+            while queue and busy.get(resource, 0) < self.limits.get(resource, 1):
+                _, node_id = heapq.heappop(queue)
+                self._queued.discard(node_id)
+                if not self._is_ready(node_id):
+                    continue  # an input went stale while it waited; it comes back when redone
+                busy[resource] = busy.get(resource, 0) + 1
+                node = self.plan.node(node_id)
+                node["status"] = "running"
+                node["started_at"] = now_iso()
+                picked.append((node_id, self.jobs[node["kind"]], node["owner"], node["kind"]))
+        return picked
 
     def _submit_ready(
         self,
@@ -177,36 +213,17 @@ class Scheduler:
         outcome: Outcome,
     ) -> None:
         while True:
-            submitted = False
             with self.lock:
-                ready = self._ready()
-            for node_id in ready:
-                with self.lock:
-                    node = self.plan.node(node_id)
-                    job = self.jobs[node["kind"]]
-                    if self._unchanged(node_id, job):
-                        node["status"] = "done"
-                        self.plan.touch(node_id)
-                        self._candidates.update(self.plan.g.successors(node_id))
-                        outcome.skipped += 1
-                        self._after(node_id, job)
-                        submitted = True
-                        continue
-                    if busy.get(job.resource, 0) >= self.limits.get(job.resource, 1):
-                        continue
-                    busy[job.resource] = busy.get(job.resource, 0) + 1
-                    node["status"] = "running"
-                    node["started_at"] = now_iso()
-                    self._candidates.discard(node_id)
-                    agent = node["owner"]
-                self.events.emit("node_started", agent=agent, node=node_id, kind=node["kind"])
+                self._collect(outcome)
+                picked = self._pick(busy)
+            if not picked:
+                return
+            for node_id, job, agent, kind in picked:
+                self.events.emit("node_started", agent=agent, node=node_id, kind=kind)
                 self.listener(node_id, "running", self.plan)
                 ctx = NodeContext(node_id, self.plan, self.lock, self.events, agent, self.services)
                 future = pool.submit(job, ctx)
                 running[future] = (node_id, job.resource, time.monotonic())
-                submitted = True
-            if not submitted:
-                return
 
     def _unchanged(self, node_id: str, job: Job) -> bool:
         """Early cutoff: a stale node whose inputs came back identical needs no work."""
