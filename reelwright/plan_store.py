@@ -59,6 +59,7 @@ class PlanStore:
         self._db: sqlite3.Connection | None = None
         self._plan: Plan | None = None
         self._dirty: set[str] = set()
+        self._edges: dict[str, dict[str, str]] = {}  # in-edges as last written, by target
         self._lock = threading.Lock()
 
     # --- connection -----------------------------------------------------------
@@ -91,23 +92,30 @@ class PlanStore:
                 return
             changed = list(self._dirty)
             self._dirty.clear()
+            gone = {n for n in changed if n not in plan.g}
             db = self._conn()
             db.execute("BEGIN")
             try:
                 for node_id in changed:
-                    if node_id in plan.g:
-                        self._write_node(db, plan, node_id)
-                    else:
+                    if node_id in gone:
                         db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
                         db.execute("DELETE FROM edges WHERE src=? OR dst=?", (node_id, node_id))
+                    else:
+                        self._write_node(db, plan, node_id)
                 db.execute(
                     "INSERT OR REPLACE INTO meta VALUES('graph', ?)", (_dumps(plan.g.graph),)
                 )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
-                self._dirty.update(changed)
+                self._plan = None  # the next save writes everything again
                 raise
+            if gone:  # rare (a regenerated artifact implies fewer nodes): one pass
+                for node_id in gone:
+                    self._edges.pop(node_id, None)
+                for written in self._edges.values():
+                    for node_id in gone & written.keys():
+                        del written[node_id]
 
     def export(self, plan: Plan) -> None:
         """The store in full, then plan.json (atomic), then the stamp that ties them."""
@@ -131,9 +139,12 @@ class PlanStore:
                 db.execute(
                     "INSERT INTO nodes VALUES(?, ?)", (node_id, _dumps(plan.g.nodes[node_id]))
                 )
+            self._edges = {}
+            for src, dst, attrs in plan.g.edges(data=True):
+                self._edges.setdefault(dst, {})[src] = _dumps(attrs)
             db.executemany(
                 "INSERT INTO edges VALUES(?, ?, ?)",
-                ((s, d, _dumps(a)) for s, d, a in plan.g.edges(data=True)),
+                ((src, dst, data) for dst, row in self._edges.items() for src, data in row.items()),
             )
             db.execute("INSERT OR REPLACE INTO meta VALUES('graph', ?)", (_dumps(plan.g.graph),))
             db.execute(
@@ -143,23 +154,26 @@ class PlanStore:
         except BaseException:
             db.execute("ROLLBACK")
             self._plan = None
+            self._edges = {}
             raise
 
-    @staticmethod
-    def _write_node(db: sqlite3.Connection, plan: Plan, node_id: str) -> None:
+    def _write_node(self, db: sqlite3.Connection, plan: Plan, node_id: str) -> None:
         # an upsert keeps the row's place, so the export keeps the graph's node order
         db.execute(
             "INSERT INTO nodes VALUES(?, ?) ON CONFLICT(id) DO UPDATE SET data=excluded.data",
             (node_id, _dumps(plan.g.nodes[node_id])),
         )
-        db.execute("DELETE FROM edges WHERE dst=?", (node_id,))
+        # in-edges: write only the difference (the critique gains one input per scene, and
+        # rewriting all of them each time would grow with the series)
+        edges = {src: _dumps(plan.g.edges[src, node_id]) for src in plan.g.predecessors(node_id)}
+        written = self._edges.get(node_id, {})
+        gone = [src for src in written if edges.get(src) != written[src]]
+        db.executemany("DELETE FROM edges WHERE src=? AND dst=?", ((s, node_id) for s in gone))
         db.executemany(
             "INSERT INTO edges VALUES(?, ?, ?)",
-            (
-                (src, node_id, _dumps(plan.g.edges[src, node_id]))
-                for src in plan.g.predecessors(node_id)
-            ),
+            ((src, node_id, data) for src, data in edges.items() if written.get(src) != data),
         )
+        self._edges[node_id] = edges
 
 
 def load_plan(run_path: Path) -> Plan:

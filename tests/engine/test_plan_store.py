@@ -56,6 +56,19 @@ def test_incremental_saves_round_trip(tmp_path: Path) -> None:
     assert loaded.payload("scene:2.1") == {"action": "Rain on the pier."}
     assert "scene:3.3" not in loaded
 
+    # a node removed and made again with the same edges (a regenerated outline)
+    store = PlanStore(tmp_path)
+    plan = load_plan(tmp_path)
+    store.save(plan)
+    plan.remove(["scene:1.2", "shotlist:1.2"])
+    store.save(plan)
+    plan.add("scene:1.2", "scene", "writer", ["episode:1"])
+    plan.add("shotlist:1.2", "shotlist", "director", ["scene:1.2"])
+    store.save(plan)
+    store.close()
+    assert graph_of(load_plan(tmp_path)) == graph_of(plan)
+    assert load_plan(tmp_path).inputs("shotlist:1.2") == ["scene:1.2"]
+
 
 def test_a_save_writes_only_the_changed_nodes(tmp_path: Path) -> None:
     plan = small_plan(episodes=150)  # about 1,350 nodes
