@@ -82,9 +82,8 @@ def collapsed(data: RunData) -> _Graph:
     return graph
 
 
-def episode_graph(data: RunData, ep: int) -> _Graph:
+def episode_graph(data: RunData, inside: set[str]) -> _Graph:
     """One episode's nodes, and the nodes outside it that feed them (drawn as sources)."""
-    inside = {n for n in data.nodes if episode_of(n) == ep}
     edges = [(s, d, o) for s, d, o in data.edges if d in inside]
     used = inside | {s for s, _, _ in edges}
     return _Graph({n: data.nodes[n] for n in sorted(used, key=natural_key)}, edges)
@@ -92,7 +91,11 @@ def episode_graph(data: RunData, ep: int) -> _Graph:
 
 def collapsed_section(data: RunData) -> str:
     """The overview drawing, then each episode behind its own <details>."""
-    episodes = sorted({e for n in data.nodes if (e := episode_of(n)) is not None})
+    by_episode: dict[int, set[str]] = defaultdict(set)
+    for node_id in data.nodes:
+        ep = episode_of(node_id)
+        if ep is not None:
+            by_episode[ep].add(node_id)
     parts = [
         f'<p class="note">{len(data.nodes)} nodes, {len(data.edges)} edges: too many to '
         f"draw at once (the limit is {FULL_LIMIT}). Each episode is drawn as two boxes, its "
@@ -100,11 +103,9 @@ def collapsed_section(data: RunData) -> str:
         "clips, cut), with a count of nodes by status on hover; open an episode below for "
         f'its own graph.</p><div class="scroll">{plan_svg(collapsed(data))}</div>'  # type: ignore[arg-type]
     ]
-    for ep in episodes:
-        graph = episode_graph(data, ep)
-        counts = Counter(
-            str(graph.nodes[n].get("status")) for n in graph.nodes if episode_of(n) == ep
-        )
+    for ep, inside in sorted(by_episode.items()):
+        graph = episode_graph(data, inside)
+        counts = Counter(str(data.nodes[n].get("status")) for n in inside)
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
         parts.append(
             f"<details><summary>Episode {ep} <small>({esc(summary)})</small></summary>"
