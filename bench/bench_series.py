@@ -75,11 +75,12 @@ class TimedScheduler(Scheduler):
         self._timed(super()._finish, *args)
 
 
-def plan_series(episodes: int, scenes: int, seconds: float) -> None:
+def plan_series(episodes: int, scenes: int, seconds: float, keep: Path | None = None) -> None:
     script = story_script(episodes=episodes, lang="en", scenes=scenes)
     pipeline.PlanStore = TimedStore  # type: ignore[misc]
     pipeline.Scheduler = TimedScheduler  # type: ignore[misc]
     with tempfile.TemporaryDirectory() as tmp, openai_stub(script["replies"]) as (url, state):
+        tmp = str(keep) if keep else tmp
         os.environ.update(OPENAI_BASE_URL=url, OPENAI_API_KEY="sk-bench")
         settings = RunSettings(
             premise=PREMISE,
@@ -121,6 +122,8 @@ def plan_series(episodes: int, scenes: int, seconds: float) -> None:
                     f"save (median of {len(near)})"
                 )
         print(f"  report.html            {report / 1e6:.1f} MB")
+        if keep:
+            print(f"  run kept in            {run.path}")
         for node_id in outcome.failed[:3]:
             print(f"  FAILED {node_id}: {str(plan.node(node_id)['error'])[:600]}")
 
@@ -218,9 +221,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=90.0)
     parser.add_argument("--kill", action="store_true", help="also kill -9 a run and resume it")
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--keep", type=Path, help="plan into this folder and keep the run")
     args = parser.parse_args()
     store_vs_json()
-    plan_series(args.episodes, args.scenes, args.seconds)
+    plan_series(args.episodes, args.scenes, args.seconds, args.keep)
     if args.kill:
         kill_and_resume(args.episodes, args.scenes, args.seconds, args.seed)
 

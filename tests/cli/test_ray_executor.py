@@ -8,29 +8,19 @@ gets are compared byte for byte, and no model call was made the second time.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from cli_helpers import PREMISE, run_cli
 from fake_story import story_script
+from media_compare import forget_media, media_files
 from openai_stub import openai_stub
 
 from reelwright import pipeline
 from reelwright.events import read_events
-from reelwright.jsonio import file_sha256
 from reelwright.store import RunDir
 
 ray = pytest.importorskip("ray")
-
-MEDIA_KINDS = ("character", "frame", "clip", "line", "cut")
-MEDIA_DIRS = ("frames", "clips", "audio")
-
-
-def media_files(run: Path) -> dict[str, str]:
-    files = [p for d in MEDIA_DIRS for p in (run / d).rglob("*") if p.is_file()]
-    files += [p for p in run.glob("episode_*") if p.suffix in (".mp4", ".srt", ".otio")]
-    return {str(p.relative_to(run)): file_sha256(p) for p in files}
 
 
 def test_ray_renders_the_same_episode_as_the_local_executor(
@@ -49,14 +39,7 @@ def test_ray_renders_the_same_episode_as_the_local_executor(
         local = media_files(run.path)
         assert "episode_01.mp4" in local and any(k.startswith("clips/") for k in local)
 
-        plan = run.load_plan()
-        media = [n for kind in MEDIA_KINDS for n in plan.ids(kind)]
-        plan.invalidate(media)
-        run.save_plan(plan)
-        for folder in MEDIA_DIRS:
-            shutil.rmtree(run.path / folder)
-        for path in run.path.glob("episode_*"):
-            path.unlink()
+        media = forget_media(run)
         calls_before = len(state.requests)
         events_before = sum(1 for _ in read_events(run.events_path))
 
