@@ -42,12 +42,13 @@ SIZES = (150, 1500, 6000)
 
 
 class TimedStore(PlanStore):
-    saves: list[tuple[int, float]] = []
+    saves: list[tuple[int, int, float]] = []  # graph size, nodes written, seconds
 
     def save(self, plan: Plan) -> None:
+        written = len(self._dirty) if plan is self._plan else len(plan)
         t0 = time.perf_counter()
         super().save(plan)
-        TimedStore.saves.append((len(plan), time.perf_counter() - t0))
+        TimedStore.saves.append((len(plan), max(written, 1), time.perf_counter() - t0))
 
 
 class TimedScheduler(Scheduler):
@@ -113,13 +114,16 @@ def plan_series(episodes: int, scenes: int, seconds: float, keep: Path | None = 
             f"{cpu / wall:.1%} of wall"
         )
         saves = TimedStore.saves
-        print(f"  store writes           {len(saves)}, {sum(s for _, s in saves):.2f} s in all")
+        total = sum(s for _, _, s in saves)
+        print(f"  store writes           {len(saves)} saves, {total:.2f} s in all")
         for size in SIZES:
-            near = [s for n, s in saves if size * 0.7 <= n <= size * 1.3]
+            near = [(w, s) for n, w, s in saves if size * 0.7 <= n <= size * 1.3]
             if near:
+                per_save = statistics.median(s for _, s in near) * 1000
+                per_node = statistics.median(s / w for w, s in near) * 1000
                 print(
-                    f"    at ~{size:>5} nodes    {statistics.median(near) * 1000:.2f} ms per "
-                    f"save (median of {len(near)})"
+                    f"    at ~{size:>5} nodes    {per_save:.2f} ms per save, {per_node:.3f} ms "
+                    f"per node written (medians of {len(near)} saves)"
                 )
         print(f"  report.html            {report / 1e6:.1f} MB")
         if keep:

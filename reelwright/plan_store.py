@@ -60,6 +60,7 @@ class PlanStore:
         self._plan: Plan | None = None
         self._dirty: set[str] = set()
         self._edges: dict[str, dict[str, str]] = {}  # in-edges as last written, by target
+        self._graph = ""  # the graph attributes as last written
         self._lock = threading.Lock()
 
     # --- connection -----------------------------------------------------------
@@ -93,23 +94,30 @@ class PlanStore:
             changed = list(self._dirty)
             self._dirty.clear()
             gone = {n for n in changed if n not in plan.g}
+            rows, cut, added = self._rows(plan, [n for n in changed if n not in gone])
+            graph = _dumps(plan.g.graph)
+            # a fixed handful of calls per save, whatever it writes: each call hands the
+            # GIL to the agents' threads and waits to get it back
             db = self._conn()
             db.execute("BEGIN")
             try:
-                for node_id in changed:
-                    if node_id in gone:
-                        db.execute("DELETE FROM nodes WHERE id=?", (node_id,))
-                        db.execute("DELETE FROM edges WHERE src=? OR dst=?", (node_id, node_id))
-                    else:
-                        self._write_node(db, plan, node_id)
-                db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES('graph', ?)", (_dumps(plan.g.graph),)
+                db.executemany("DELETE FROM nodes WHERE id=?", ((n,) for n in gone))
+                db.executemany("DELETE FROM edges WHERE src=? OR dst=?", ((n, n) for n in gone))
+                db.executemany(
+                    "INSERT INTO nodes VALUES(?, ?) ON CONFLICT(id) DO UPDATE SET "
+                    "data=excluded.data",  # an upsert keeps the row's place, and so the order
+                    rows,
                 )
+                db.executemany("DELETE FROM edges WHERE src=? AND dst=?", cut)
+                db.executemany("INSERT INTO edges VALUES(?, ?, ?)", added)
+                if graph != self._graph:
+                    db.execute("INSERT OR REPLACE INTO meta VALUES('graph', ?)", (graph,))
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 self._plan = None  # the next save writes everything again
                 raise
+            self._graph = graph
             if gone:  # rare (a regenerated artifact implies fewer nodes): one pass
                 for node_id in gone:
                     self._edges.pop(node_id, None)
@@ -146,7 +154,8 @@ class PlanStore:
                 "INSERT INTO edges VALUES(?, ?, ?)",
                 ((src, dst, data) for dst, row in self._edges.items() for src, data in row.items()),
             )
-            db.execute("INSERT OR REPLACE INTO meta VALUES('graph', ?)", (_dumps(plan.g.graph),))
+            self._graph = _dumps(plan.g.graph)
+            db.execute("INSERT OR REPLACE INTO meta VALUES('graph', ?)", (self._graph,))
             db.execute(
                 "INSERT OR REPLACE INTO meta VALUES('json_stamp', ?)", (_stamp(self.json_path),)
             )
@@ -157,23 +166,20 @@ class PlanStore:
             self._edges = {}
             raise
 
-    def _write_node(self, db: sqlite3.Connection, plan: Plan, node_id: str) -> None:
-        # an upsert keeps the row's place, so the export keeps the graph's node order
-        db.execute(
-            "INSERT INTO nodes VALUES(?, ?) ON CONFLICT(id) DO UPDATE SET data=excluded.data",
-            (node_id, _dumps(plan.g.nodes[node_id])),
-        )
-        # in-edges: write only the difference (the critique gains one input per scene, and
-        # rewriting all of them each time would grow with the series)
-        edges = {src: _dumps(plan.g.edges[src, node_id]) for src in plan.g.predecessors(node_id)}
-        written = self._edges.get(node_id, {})
-        gone = [src for src in written if edges.get(src) != written[src]]
-        db.executemany("DELETE FROM edges WHERE src=? AND dst=?", ((s, node_id) for s in gone))
-        db.executemany(
-            "INSERT INTO edges VALUES(?, ?, ?)",
-            ((src, node_id, data) for src, data in edges.items() if written.get(src) != data),
-        )
-        self._edges[node_id] = edges
+    def _rows(
+        self, plan: Plan, node_ids: list[str]
+    ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str, str]]]:
+        """Node rows to upsert, and the in-edges to delete and insert: only the difference
+        (the critique gains one input per scene; rewriting all would grow with the series)."""
+        rows, cut, added = [], [], []
+        for node_id in node_ids:
+            rows.append((node_id, _dumps(plan.g.nodes[node_id])))
+            edges = {s: _dumps(plan.g.edges[s, node_id]) for s in plan.g.predecessors(node_id)}
+            written = self._edges.get(node_id, {})
+            cut += [(s, node_id) for s, data in written.items() if edges.get(s) != data]
+            added += [(s, node_id, data) for s, data in edges.items() if written.get(s) != data]
+            self._edges[node_id] = edges
+        return rows, cut, added
 
 
 def load_plan(run_path: Path) -> Plan:
