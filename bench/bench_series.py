@@ -173,7 +173,10 @@ def store_vs_json() -> None:
 def kill_and_resume(episodes: int, scenes: int, seconds: float, seed: int) -> None:
     rng = random.Random(seed)
     script = story_script(episodes=episodes, lang="en", scenes=scenes)
-    with tempfile.TemporaryDirectory() as tmp, openai_stub(script["replies"]) as (url, state):
+    # a call in flight at the kill is asked again on resume (its reply died with the
+    # process), so the stub keeps a second copy of every reply
+    replies = {key: list(value) * 2 for key, value in script["replies"].items()}
+    with tempfile.TemporaryDirectory() as tmp, openai_stub(replies) as (url, state):
         runs = Path(tmp) / "runs"
         env = {**os.environ, "OPENAI_BASE_URL": url, "OPENAI_API_KEY": "sk-bench"}
         cli = [sys.executable, "-m", "reelwright.cli"]
@@ -187,7 +190,7 @@ def kill_and_resume(episodes: int, scenes: int, seconds: float, seed: int) -> No
         run = next(runs.iterdir())
         while load_plan(run).count("done") < 3:  # the bible and some outlines
             time.sleep(0.1)
-        delay = rng.uniform(0.5, 20.0)
+        delay = rng.uniform(1.0, 90.0)
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -195,7 +198,11 @@ def kill_and_resume(episodes: int, scenes: int, seconds: float, seed: int) -> No
         done_before = {
             n: before.node(n)["version"] for n in before.ids() if before.node(n)["status"] == "done"
         }
-        seq_at_kill = max((e["seq"] for e in read_events(run / "events.jsonl")), default=0)
+        events = list(read_events(run / "events.jsonl"))
+        seq_at_kill = max((e["seq"] for e in events), default=0)
+        in_flight = {e["node"] for e in events if e["type"] == "node_started"} - {
+            e["node"] for e in events if e["type"] in ("node_done", "node_failed")
+        }
         calls_at_kill = len(state.requests)
         t0 = time.perf_counter()
         result = subprocess.run(
@@ -213,7 +220,10 @@ def kill_and_resume(episodes: int, scenes: int, seconds: float, seed: int) -> No
             f"resume exit {result.returncode} in {time.perf_counter() - t0:.1f} s, "
             f"{after.count('done')} done, {len(state.requests) - calls_at_kill} model calls"
         )
-        print(f"  finished nodes run again: {len(again)}; finished nodes changed: {len(changed)}")
+        print(
+            f"  finished nodes run again: {len(again)}; finished nodes changed: {len(changed)}; "
+            f"in flight at the kill (asked again): {len(in_flight)}"
+        )
         if result.returncode:
             print(result.stderr[-1500:])
 
