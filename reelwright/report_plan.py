@@ -36,12 +36,13 @@ def episode_of(node_id: str) -> int | None:
     return numbers[0] if numbers else None
 
 
-def group_of(node_id: str, kind: str) -> str:
-    """`episode 12 script`, `episode 12 production`, or the node itself."""
+def group_of(node_id: str, kind: str, width: int = 2) -> str:
+    """`episode 07 script`, `episode 07 production` (padded: boxes sort as they read),
+    or the node itself."""
     ep = episode_of(node_id)
     if ep is None:
         return node_id
-    return f"episode {ep} {'script' if kind in SCRIPT_KINDS else 'production'}"
+    return f"episode {ep:0{width}d} {'script' if kind in SCRIPT_KINDS else 'production'}"
 
 
 def _status(counts: Counter[str]) -> str:
@@ -56,8 +57,9 @@ def collapsed(data: RunData) -> _Graph:
     groups: dict[str, str] = {}
     members: dict[str, Counter[str]] = defaultdict(Counter)
     owners: dict[str, Counter[str]] = defaultdict(Counter)
+    width = len(str(max((episode_of(n) or 0 for n in data.nodes), default=0)))
     for node_id, d in data.nodes.items():
-        group = group_of(node_id, str(d.get("kind")))
+        group = group_of(node_id, str(d.get("kind")), width)
         groups[node_id] = group
         members[group][str(d.get("status") or "pending")] += 1
         owners[group][str(d.get("owner") or "-")] += 1

@@ -51,11 +51,11 @@ def test_a_long_series_is_drawn_as_episodes_with_each_one_on_demand(tmp_path: Pa
     overview = collapsed(data)
     # two boxes an episode (script, production) and the few nodes of no episode
     assert len(overview.nodes) == 80 * 2 + 3
-    assert overview.nodes["episode 7 production (61)"]["status"] == "failed"
-    assert overview.nodes["episode 8 production (61)"]["status"] == "done"
+    assert overview.nodes["episode 07 production (61)"]["status"] == "failed"
+    assert overview.nodes["episode 08 production (61)"]["status"] == "done"
     # script -> critique -> production: the overview has no cycle through the critique
-    assert ("episode 3 script (4)", "critique:series", False) in overview.edges
-    assert ("critique:series", "episode 3 production (61)", True) in overview.edges
+    assert ("episode 03 script (4)", "critique:series", False) in overview.edges
+    assert ("critique:series", "episode 03 production (61)", True) in overview.edges
 
     html = collapsed_section(data)
     assert html.count("<details>") == 80
