@@ -137,8 +137,10 @@ class PlanStore:
 
     def _sync_all(self, plan: Plan) -> None:
         db = self._conn()
-        self._plan = plan
-        self._dirty = plan.watch()
+        if plan is not self._plan:
+            self._plan = plan
+            self._dirty = plan.watch()
+        self._dirty.clear()
         db.execute("BEGIN")
         try:
             db.execute("DELETE FROM nodes")
