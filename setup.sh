@@ -40,7 +40,7 @@ case "$mode" in
     extras="local"
     ;;
   test)
-    extras="local,server,diffusers,otel,dev"
+    extras="local,server,diffusers,otel,ray,dev"
     ;;
   *)
     echo "usage: bash setup.sh make [PREMISE] [options] | bash setup.sh test [pytest options]" >&2

@@ -10,8 +10,16 @@ import typer
 from pydantic import ValidationError
 
 from reelwright.errors import REPORTED, UserError
+from reelwright.runlock import hold
 from reelwright.scheduler import Outcome
-from reelwright.settings import RunSettings, check_llm_spec, check_premise, detect_lang
+from reelwright.settings import (
+    MAX_EPISODES,
+    RunSettings,
+    check_executor,
+    check_llm_spec,
+    check_premise,
+    detect_lang,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -33,12 +41,20 @@ ResubmitOpt = Annotated[
     bool,
     typer.Option("--resubmit-unknown", help="Create again a paid task whose outcome is unknown."),
 ]
+ExecutorOpt = Annotated[str, typer.Option(help="Where media work runs: local | ray")]
+PlanOnlyOpt = Annotated[
+    bool, typer.Option("--plan-only", help="Stop before rendering; `resume` renders.")
+]
+RayAddressOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(help="Ray cluster to join (default: start Ray on this machine)."),
+]
 
 
 @app.command()
 def make(
     premise: Annotated[str, typer.Argument(help="One line: the story's premise.")],
-    episodes: Annotated[int, typer.Option(min=1, max=12)] = 2,
+    episodes: Annotated[int, typer.Option(min=1, max=MAX_EPISODES)] = 2,
     episode_seconds: Annotated[float, typer.Option(min=20, max=300)] = 90.0,
     lang: Annotated[Optional[str], typer.Option(help="en or zh; default: the premise's")] = None,  # noqa: UP045
     aspect: Annotated[str, typer.Option(help="9:16 or 16:9")] = "9:16",
@@ -77,6 +93,9 @@ def make(
     yes: YesOpt = False,
     budget: BudgetOpt = None,
     resubmit_unknown: ResubmitOpt = False,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
+    plan_only: PlanOnlyOpt = False,
 ) -> None:
     """Write and direct a series from a premise; prints the run folder last."""
     from reelwright import pipeline
@@ -115,6 +134,8 @@ def make(
             "ip_adapter": str(ip_adapter) if ip_adapter else None,
             "image_steps": image_steps,
             "image_max_pixels": image_max_pixels,
+            "executor": check_executor(executor),
+            "ray_address": ray_address,
         }
     )
     from reelwright.backends import make_backend
@@ -123,7 +144,8 @@ def make(
     _paid_preview(settings)  # fail fast on a missing key; show what the paid work may cost
     make_backend(settings.llm, settings.seed)  # fail fast on a dead endpoint
     run = pipeline.start(settings, runs_dir, DRAMA)
-    _execute(run, settings, yes=yes)
+    with hold(run.path, "make"):
+        _execute(run, settings, yes=yes, plan_only=plan_only)
 
 
 @app.command()
@@ -135,6 +157,9 @@ def resume(
     yes: YesOpt = False,
     budget: BudgetOpt = None,
     resubmit_unknown: ResubmitOpt = False,
+    executor: Annotated[Optional[str], typer.Option(help="local | ray (default: as made)")] = None,  # noqa: UP045
+    ray_address: RayAddressOpt = None,
+    plan_only: PlanOnlyOpt = False,
 ) -> None:
     """Finish a run after a crash, a kill or a review gate, without redoing done nodes."""
     from reelwright.store import resolve_run
@@ -145,10 +170,14 @@ def resume(
         settings = settings.model_copy(update={"budget_usd": budget})
         run_dir.save_settings(settings)
     settings = settings.model_copy(update={"resubmit_unknown": resubmit_unknown})
-    if note:
-        _revise(run_dir, settings, note, None, yes=True, spend=yes)
-        return
-    _execute(run_dir, settings, yes=yes)
+    if executor or ray_address:
+        update = {"executor": check_executor(executor or settings.executor)}
+        settings = settings.model_copy(update={**update, "ray_address": ray_address})
+    with hold(run_dir.path, "resume"):
+        if note:
+            _revise(run_dir, settings, note, None, yes=True, spend=yes)
+            return
+        _execute(run_dir, settings, yes=yes, plan_only=plan_only)
 
 
 @app.command()
@@ -164,7 +193,8 @@ def revise(
     from reelwright.store import resolve_run
 
     run_dir = resolve_run(runs_dir, run)
-    _revise(run_dir, _settings(run_dir, llm), note, node, yes=yes)
+    with hold(run_dir.path, "revise"):
+        _revise(run_dir, _settings(run_dir, llm), note, node, yes=yes)
 
 
 @app.command()
@@ -174,8 +204,9 @@ def undo(run: str, runs_dir: RunsDir = Path("runs")) -> None:
     from reelwright.store import resolve_run
 
     run_dir = resolve_run(runs_dir, run)
-    number = versions.undo(run_dir, run_dir.events())
-    pipeline.write_report(run_dir)
+    with hold(run_dir.path, "undo"):
+        number = versions.undo(run_dir, run_dir.events())
+        pipeline.write_report(run_dir)
     typer.echo(f"restored version {number} of {run_dir.id}")
 
 
@@ -231,7 +262,9 @@ def _revise(
     _report_outcome(run_dir, outcome)
 
 
-def _execute(run_dir: object, settings: RunSettings, *, yes: bool = False) -> None:
+def _execute(
+    run_dir: object, settings: RunSettings, *, yes: bool = False, plan_only: bool = False
+) -> None:
     from reelwright import pipeline
     from reelwright.progress import RunProgress
     from reelwright.recipe import DRAMA
@@ -240,7 +273,13 @@ def _execute(run_dir: object, settings: RunSettings, *, yes: bool = False) -> No
     assert isinstance(run_dir, RunDir)
     with RunProgress() as progress:
         outcome = pipeline.execute(
-            run_dir, settings, DRAMA, listener=progress, yes=yes, notify=_say
+            run_dir,
+            settings,
+            DRAMA,
+            listener=progress,
+            yes=yes,
+            notify=_say,
+            plan_only=plan_only,
         )
     if outcome.gate == "spend" and _agree():
         outcome = _run_paid(run_dir, settings)

@@ -11,7 +11,9 @@ from pathlib import Path
 from reelwright import backends
 from reelwright.context import Services
 from reelwright.estimate import spend_gate
+from reelwright.executors import make_executor
 from reelwright.plan import Plan
+from reelwright.plan_store import PlanStore
 from reelwright.scheduler import Listener, Outcome, Scheduler
 from reelwright.settings import RunSettings
 from reelwright.spending import held, meter
@@ -63,7 +65,7 @@ def start(settings: RunSettings, runs_dir: Path, recipe: Recipe) -> RunDir:
     plan = Plan(kinds=recipe.kinds)
     plan.g.graph.update(run=run.id, episodes=settings.episodes, gates_passed=[])
     recipe.seed(plan)
-    plan.save(run.plan_path)
+    run.save_plan(plan)
     run.events().emit(
         "run_started", premise=settings.premise, settings=settings.model_dump(mode="json")
     )
@@ -79,6 +81,7 @@ def execute(
     listener: Listener | None = None,
     yes: bool = False,
     notify: Callable[[list[str]], None] | None = None,
+    plan_only: bool = False,
 ) -> Outcome:
     """Run (or continue) a run until done, failed nodes, or a review gate."""
     services = build_services(run, settings, backend)
@@ -89,30 +92,38 @@ def execute(
     if pending_gate:
         plan.g.graph.setdefault("gates_passed", []).append(pending_gate)
     events = run.events()
+    store = PlanStore(run.path)
     scheduler = Scheduler(
         plan,
         recipe.jobs(settings),
         events,
         limits=recipe.limits(settings, services.llm.backend.concurrency),
-        save=lambda p: p.save(run.plan_path),
+        save=store.save,
         services=services,
         gate=gate_for(recipe, settings),
         listener=listener,
         hold=held(settings),
+        executor=make_executor(settings, services),
+        kinds=recipe.planning_kinds if plan_only else None,
     )
-    outcome = scheduler.run()
-    decision = (
-        "none" if outcome.gate else spend_gate(run, plan, settings, services.spend, yes, notify)
-    )
-    if decision == "run":
-        outcome = _more(outcome, scheduler.run())  # the paid work, now agreed to
-    elif decision != "none":
-        outcome.gate = decision
-    plan.save(run.plan_path)
+    try:
+        outcome = scheduler.run()
+        decision = (
+            "none" if outcome.gate else spend_gate(run, plan, settings, services.spend, yes, notify)
+        )
+        if decision == "run":
+            outcome = _more(outcome, scheduler.run())  # the paid work, now agreed to
+        elif decision != "none":
+            outcome.gate = decision
+        store.export(plan)
+    finally:
+        store.close()
     recipe.publish(run, plan, settings, events)
     if outcome.gate:
         events.emit("review_gate", gate=outcome.gate)
     status = "review" if outcome.gate else ("failed" if outcome.failed else "done")
+    if status == "done" and plan_only:
+        status = "planned"  # frames, clips, voices and cuts wait for `resume`
     events.emit(
         "run_done",
         status=status,

@@ -6,6 +6,7 @@ what is stale by hashing inputs, and answers what is ready to run.
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -39,6 +40,47 @@ class Plan:
         self.g: nx.DiGraph = graph if graph is not None else nx.DiGraph()
         # the node kinds a recipe allows; None accepts any kind
         self.kinds: frozenset[str] | None = frozenset(kinds) if kinds is not None else None
+        self._watchers: list[set[str]] = []
+        self._order: list[str] | None = None
+        self._by_kind: dict[str, list[str]] = {}
+        self._kind_index: dict[str, list[str]] | None = None
+        self._tangled: set[str] = set()  # kinds with an edge between two of their own nodes
+
+    # --- change tracking ----------------------------------------------------
+
+    def watch(self) -> set[str]:
+        """A set that collects the id of every node added, removed or restated from now on.
+
+        The run store drains one to write only what changed; the scheduler drains
+        another to look for newly ready work near the change, not in the whole graph.
+        """
+        touched: set[str] = set()
+        self._watchers.append(touched)
+        return touched
+
+    def touch(self, *node_ids: str) -> None:
+        """Say that these nodes changed (code that edits a node's dict in place calls this)."""
+        for touched in self._watchers:
+            touched.update(node_ids)
+
+    def _reshaped(self) -> None:
+        self._order = None
+        self._by_kind = {}
+
+    def _index(self) -> dict[str, list[str]]:
+        """Node ids by kind, each list in natural order, kept up to date as nodes come and go."""
+        if self._kind_index is None:
+            index: dict[str, list[str]] = {}
+            for node_id, data in self.g.nodes(data=True):
+                index.setdefault(data["kind"], []).append(node_id)
+            for ids in index.values():
+                ids.sort(key=_natural_key)
+            nodes = self.g.nodes
+            self._tangled = {
+                nodes[a]["kind"] for a, b in self.g.edges if nodes[a]["kind"] == nodes[b]["kind"]
+            }
+            self._kind_index = index
+        return self._kind_index
 
     # --- building -----------------------------------------------------------
 
@@ -50,10 +92,17 @@ class Plan:
             raise PlanError(f"unknown node kind {kind!r}")
         if node_id in self.g:
             data = self.g.nodes[node_id]
+            if data["kind"] != kind:
+                self._reshaped()
+                self._kind_index = None
             data.update(kind=kind, owner=owner, **fields)
         else:
             attrs = {**_NODE_DEFAULTS, "made_by": [], **fields}
             self.g.add_node(node_id, id=node_id, kind=kind, owner=owner, **attrs)
+            self._reshaped()
+            if self._kind_index is not None:
+                bisect.insort(self._kind_index.setdefault(kind, []), node_id, key=_natural_key)
+        self.touch(node_id)
         for source in inputs:
             self.link(source, node_id)
         return dict(self.g.nodes[node_id])
@@ -63,12 +112,30 @@ class Plan:
         for node in (source, target):
             if node not in self.g:
                 raise PlanError(f"no node {node!r}")
-        if source == target or nx.has_path(self.g, target, source):
+        if self.g.has_edge(source, target):
+            if self.g.edges[source, target].get("order_only") != order_only:
+                self.g.edges[source, target]["order_only"] = order_only
+                self.touch(target)
+            return
+        # a cycle needs a path back from target to source; a new node has no way out
+        closes = self.g.out_degree(target) > 0 and self.g.in_degree(source) > 0
+        if source == target or (closes and nx.has_path(self.g, target, source)):
             raise PlanError(f"edge {source} -> {target} would make a cycle")
         self.g.add_edge(source, target, order_only=order_only)
+        self._reshaped()
+        kind = self.g.nodes[source]["kind"]
+        if kind == self.g.nodes[target]["kind"]:
+            self._tangled.add(kind)
+        self.touch(target)
 
     def remove(self, node_ids: Iterable[str]) -> None:
-        self.g.remove_nodes_from(list(node_ids))
+        ids = [n for n in node_ids if n in self.g]
+        if self._kind_index is not None:
+            for node_id in ids:
+                self._kind_index[self.g.nodes[node_id]["kind"]].remove(node_id)
+        self.g.remove_nodes_from(ids)
+        self._reshaped()
+        self.touch(*ids)
 
     # --- reading ------------------------------------------------------------
 
@@ -87,9 +154,25 @@ class Plan:
         return self.node(node_id)["payload"]
 
     def ids(self, kind: str | None = None) -> list[str]:
-        """Node ids in a stable topological order, optionally of one kind."""
-        order = list(nx.lexicographical_topological_sort(self.g, key=_natural_key))
-        return [n for n in order if kind is None or self.g.nodes[n]["kind"] == kind]
+        """Node ids in a stable topological order, optionally of one kind.
+
+        Nodes of one kind come in natural order (scene:2.9 before scene:2.10), from an
+        index kept as nodes come and go: agents ask for every scene or shot once per
+        node, and sorting 6,000 nodes each time would cost the square. Only a kind
+        with edges among its own nodes needs the whole topological order.
+        """
+        if kind is not None:
+            index = self._index()
+            if kind not in self._tangled:
+                return list(index.get(kind, ()))
+        if self._order is None:
+            self._order = list(nx.lexicographical_topological_sort(self.g, key=_natural_key))
+            self._by_kind = {}
+        if kind is None:
+            return list(self._order)
+        if kind not in self._by_kind:
+            self._by_kind[kind] = [n for n in self._order if self.g.nodes[n]["kind"] == kind]
+        return list(self._by_kind[kind])
 
     def inputs(self, node_id: str, *, content_only: bool = False) -> list[str]:
         preds = self.g.predecessors(node_id)
@@ -132,6 +215,7 @@ class Plan:
                 if self.g.nodes[n]["status"] in ("done", "failed", "review", "running"):
                     self.g.nodes[n]["status"] = "stale"
                     changed.add(n)
+        self.touch(*changed)
         return changed
 
     def invalidate(self, node_ids: Iterable[str]) -> set[str]:
@@ -140,6 +224,7 @@ class Plan:
         for node_id in ids:
             self.node(node_id)["inputs_hash"] = None
             self.node(node_id)["status"] = "stale"
+        self.touch(*ids)
         return self.mark_stale(ids) | set(ids)
 
     def refresh(self, salts: dict[str, Any] | None = None) -> set[str]:

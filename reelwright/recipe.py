@@ -51,6 +51,11 @@ KINDS = (
 )
 # Kinds whose jobs call the model: what a revision's estimate counts.
 MODEL_KINDS = frozenset({"series", "episode", "scene", "critique", "shotlist"})
+# What --plan-only makes: everything before frames, clips, voices and cuts (a character's
+# reference sheet is design: shot plans are made from it).
+PLANNING_KINDS = frozenset(
+    {"series", "character", "location", "episode", "scene", "critique", "shotlist", "shot"}
+)
 GATES = ("bible", "scripts", "shots")
 
 
@@ -303,6 +308,7 @@ class Showrunner:
 
 DRAMA = Recipe(
     kinds=KINDS,
+    planning_kinds=PLANNING_KINDS,
     seed=seed_plan,
     jobs=jobs_for,
     limits=limits_for,

@@ -150,6 +150,7 @@ def apply(
         return None
     plan = proposal.plan
     version = current_version(plan)
+    run.save_plan(plan)  # the version keeps the plan as it is now, in plan.json
     snapshot(run, version, proposal.note)
     events = run.events()
     events.emit(
@@ -167,7 +168,7 @@ def apply(
     rebaseline(plan, kept, recipe.salts(settings))
     plan.g.graph["version"] = version + 1
     plan.g.graph.pop(APPROVED, None)  # the revision's paid work is estimated and agreed anew
-    plan.save(run.plan_path)
+    run.save_plan(plan)
     return execute(
         run, settings, recipe, backend=llm.backend, listener=listener, yes=yes, notify=notify
     )

@@ -11,12 +11,13 @@ from pydantic import BaseModel, Field, field_validator
 from reelwright.errors import UserError
 
 MAX_PREMISE_CHARS = 600
+MAX_EPISODES = 120  # Douyin and Kuaishou series run 60 to 100 episodes
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 class RunSettings(BaseModel):
     premise: str
-    episodes: int = Field(default=2, ge=1, le=12)
+    episodes: int = Field(default=2, ge=1, le=MAX_EPISODES)
     episode_seconds: float = Field(default=90.0, ge=20, le=300)
     lang: Literal["en", "zh"] = "en"
     aspect: Literal["9:16", "16:9"] = "9:16"
@@ -39,6 +40,8 @@ class RunSettings(BaseModel):
     review: bool = False
     shots: Literal["taste", "full"] = "taste"  # who plans shot lists: code + model taste, or model
     fps: int = 30
+    executor: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
 
     @field_validator("premise")
     @classmethod
@@ -77,6 +80,12 @@ def detect_lang(text: str) -> Literal["en", "zh"]:
     cjk = len(_CJK.findall(text))
     letters = sum(ch.isalpha() for ch in text) or 1
     return "zh" if cjk / letters >= 0.3 else "en"
+
+
+def check_executor(name: str) -> str:
+    if name not in ("local", "ray"):
+        raise UserError(f"unknown --executor {name!r}: use local or ray")
+    return name
 
 
 def check_llm_spec(spec: str) -> str:

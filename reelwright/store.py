@@ -15,6 +15,7 @@ from reelwright import __version__
 from reelwright.errors import UserError
 from reelwright.events import EventLog
 from reelwright.plan import Plan
+from reelwright.plan_store import PlanStore, load_plan
 from reelwright.settings import RunSettings
 
 _ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
@@ -54,7 +55,16 @@ class RunDir:
         (self.path / "run.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
 
     def load_plan(self) -> Plan:
-        return Plan.load(self.plan_path) if self.plan_path.exists() else Plan()
+        """The current plan: the SQLite store where it is current, else plan.json."""
+        return load_plan(self.path)
+
+    def save_plan(self, plan: Plan) -> None:
+        """Store the plan in full and export plan.json (a gate, a revision, an undo)."""
+        store = PlanStore(self.path)
+        try:
+            store.export(plan)
+        finally:
+            store.close()
 
     def events(self) -> EventLog:
         return EventLog(self.events_path, self.id)

@@ -13,9 +13,11 @@ from pathlib import Path
 from reelwright.errors import UserError
 from reelwright.events import EventLog
 from reelwright.plan import Plan
+from reelwright.plan_store import DB_FILES
 from reelwright.store import RunDir
 
-_KEEP = {"cache", "versions", "events.jsonl"}
+# the SQLite store is not versioned: plan.json is, and a restored plan.json wins on load
+_KEEP = {"cache", "versions", "events.jsonl", *DB_FILES}
 
 
 def versions_dir(run: RunDir) -> Path:

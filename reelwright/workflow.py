@@ -49,6 +49,7 @@ class Recipe:
     """Everything the engine needs to know about the thing being made."""
 
     kinds: tuple[str, ...]
+    planning_kinds: frozenset[str]  # what --plan-only makes: everything before the media
     seed: Callable[[Plan], None]
     jobs: Callable[[RunSettings], dict[str, Job]]
     limits: Callable[[RunSettings, int], dict[str, int]]

@@ -6,6 +6,7 @@ without a cause, the same sentence written twice, and English lines in a Chinese
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 
 from ..schemas import Feeling, Issue, StoryView
@@ -134,8 +135,14 @@ def _similar(a: str, b: str, grams_a: set[str], grams_b: set[str]) -> bool:
 
 
 def _duplicates(items: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    """(node, text) pairs in story order -> (node, text, earlier node) for each repeat."""
+    """(node, text) pairs in story order -> (node, text, earlier node) for each repeat.
+
+    Every match needs n-gram Jaccard >= 0.4 (or equal text), so it shares at least
+    0.4 of the new text's n-grams: an inverted index finds those candidates without
+    comparing each text with every earlier one (an 80-episode series has ~1,000 lines).
+    """
     seen: list[tuple[str, str, set[str]]] = []
+    index: dict[str, list[int]] = defaultdict(list)
     found: list[tuple[str, str, str]] = []
     for node, text in items:
         flat = norm(text)
@@ -143,9 +150,19 @@ def _duplicates(items: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
             continue  # "Yes." and "走吧。" repeat naturally
         cjk = has_cjk(flat)
         grams = ngrams(flat.replace(" ", "") if cjk else flat, 2 if cjk else 3)
-        match = next((n for n, f, g in seen if _similar(flat, f, grams, g)), None)
+        shared: Counter[int] = Counter()
+        for gram in grams:
+            shared.update(index[gram])
+        need = 0.4 * len(grams)
+        candidates = sorted(i for i, n in shared.items() if n >= need)
+        match = next(
+            (seen[i][0] for i in candidates if _similar(flat, seen[i][1], grams, seen[i][2])),
+            None,
+        )
         if match is not None:
             found.append((node, text, match))
+        for gram in grams:
+            index[gram].append(len(seen))
         seen.append((node, flat, grams))
     return found
 

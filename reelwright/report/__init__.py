@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reelwright.report.calls import agents_section, calls_section, critique_section, tools_section
 from reelwright.report.data import RunData, load_run, spans
+from reelwright.report.plan import FULL_LIMIT, collapsed_section
 from reelwright.report.sections import (
     emotion_section,
     files_section,
@@ -202,6 +203,10 @@ def _plan_section(data: RunData) -> str:
         f'<span><i class="box" style="border-color:{c}"></i>{esc(s)}</span>'
         for s, c in STATUS_COLOURS.items()
     )
+    if len(data.nodes) > FULL_LIMIT:
+        return f'<div class="legend">{agents}</div><div class="legend">{statuses}</div>' + (
+            collapsed_section(data)
+        )
     return (
         f'<p class="note">{len(data.nodes)} nodes, {len(data.edges)} edges. Columns are '
         'topological layers (an edge reads "is made from", left to right); fill is the '

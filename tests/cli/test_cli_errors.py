@@ -95,3 +95,14 @@ def test_run_ids_cannot_escape_or_be_missing(command: list[str], ref: str, tmp_p
 def test_runs_list_on_empty_folder(tmp_path: Path) -> None:
     result = cli("runs", "list", "--runs-dir", str(tmp_path))
     assert result.returncode == 0 and "no runs" in result.stdout
+
+
+def test_a_long_series_is_accepted_and_too_long_a_one_is_refused(tmp_path: Path) -> None:
+    dead = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "x"}
+    args = ("make", "A lighthouse keeper", "--llm", "openai:m", "--runs-dir", str(tmp_path))
+    too_many = cli(*args, "--episodes", "121", env=dead)
+    assert_clean_error(too_many, "less than or equal to 120")
+    assert "--episodes" in too_many.stderr
+    hundred = cli(*args, "--episodes", "100", env=dead)
+    assert_clean_error(hundred)  # it gets as far as asking the endpoint, which is down
+    assert "--episodes" not in hundred.stderr and "127.0.0.1:9" in hundred.stderr

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,16 +15,17 @@ from fake_story import story_script
 
 from reelwright.events import read_events
 from reelwright.plan import Plan
+from reelwright.plan_store import load_plan
 
 EXPECTED_CALLS = 1 + 1 + 3 + 2 + 3  # bible, outline, scenes, two critics, shot lists
 
 
 def done_nodes(run: Path) -> int:
+    """Read live from the run store, as `runs show` does while a run is going."""
     try:
-        data = json.loads((run / "plan.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        return load_plan(run).count("done")
+    except (OSError, ValueError, sqlite3.Error):
         return 0
-    return sum(1 for n in data["nodes"] if n["status"] == "done")
 
 
 def test_kill_9_halfway_then_resume(tmp_path: Path) -> None:
@@ -65,13 +66,13 @@ def _kill_then_resume(runs: Path, llm: str, env: dict[str, str]) -> None:
     assert run is not None, "the run never got going"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    before = Plan.load(run / "plan.json")  # a killed run stays loadable
+    before = load_plan(run)  # a killed run stays loadable
     done_before = {n for n in before.ids() if before.node(n)["status"] == "done"}
     assert 0 < len(done_before) < len(before) or before.node("critique:series")["status"] != "done"
 
     result = run_cli("resume", run.name, "--runs-dir", str(runs), env=env)
     assert result.returncode == 0, result.stderr[-2000:]
-    after = Plan.load(run / "plan.json")
+    after = Plan.load(run / "plan.json")  # the export, written at the end of the run
     assert all(node["status"] == "done" for node in after.iter_nodes())
     for node_id in done_before:
         assert after.node(node_id)["version"] == before.node(node_id)["version"], node_id

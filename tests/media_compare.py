@@ -1,0 +1,35 @@
+"""Render a run's media again from the same plan, and compare the files byte for byte.
+
+Shared by the Ray executor test and bench/bench_render.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from reelwright.jsonio import file_sha256
+from reelwright.store import RunDir
+
+MEDIA_KINDS = ("character", "frame", "clip", "line", "cut")
+MEDIA_DIRS = ("frames", "clips", "audio")
+
+
+def media_files(run: Path) -> dict[str, str]:
+    """Every frame, clip, voiced line and episode file, by path, with its SHA-256."""
+    files = [p for d in MEDIA_DIRS for p in (run / d).rglob("*") if p.is_file()]
+    files += [p for p in run.glob("episode_*") if p.suffix in (".mp4", ".srt", ".otio")]
+    return {str(p.relative_to(run)): file_sha256(p) for p in files}
+
+
+def forget_media(run: RunDir) -> list[str]:
+    """Invalidate every media node and delete its files; returns the node ids."""
+    plan = run.load_plan()
+    media = [n for kind in MEDIA_KINDS for n in plan.ids(kind)]
+    plan.invalidate(media)
+    run.save_plan(plan)
+    for folder in MEDIA_DIRS:
+        shutil.rmtree(run.path / folder, ignore_errors=True)
+    for path in run.path.glob("episode_*"):
+        path.unlink()
+    return media
