@@ -257,8 +257,7 @@ def spend_gate(
             f"budget: reelwright resume {run.id} --budget {math.ceil(spent + est.total + 0.5)}"
         )
     if decision == "run":
-        plan.g.graph[APPROVED] = round(est.total, 4)
-    plan.save(run.plan_path)
+        plan.g.graph[APPROVED] = round(est.total, 4)  # saved with the plan by the caller
     events.emit(
         "tool_call",
         agent="showrunner",
