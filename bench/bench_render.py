@@ -28,6 +28,7 @@ from media_compare import forget_media, media_files  # noqa: E402
 from openai_stub import openai_stub  # noqa: E402
 
 from reelwright import pipeline  # noqa: E402
+from reelwright.recipe import DRAMA
 from reelwright.settings import RunSettings  # noqa: E402
 
 PREMISE = {
@@ -55,11 +56,11 @@ def main() -> None:
             episode_seconds=args.seconds,
             llm="openai:stub-model",
         )
-        run = pipeline.start(settings, Path(tmp) / "runs")
-        pipeline.execute(run, settings, plan_only=True)
+        run = pipeline.start(settings, Path(tmp) / "runs", DRAMA)
+        pipeline.execute(run, settings, DRAMA, plan_only=True)
 
         t0 = time.perf_counter()
-        outcome = pipeline.execute(run, settings)
+        outcome = pipeline.execute(run, settings, DRAMA)
         local_s = time.perf_counter() - t0
         assert outcome.ok, outcome.failed
         local = media_files(run.path)
@@ -68,7 +69,7 @@ def main() -> None:
         ray.init(num_cpus=args.cpus, include_dashboard=False, log_to_driver=False)
         try:
             t0 = time.perf_counter()
-            outcome = pipeline.execute(run, settings.model_copy(update={"executor": "ray"}))
+            outcome = pipeline.execute(run, settings.model_copy(update={"executor": "ray"}), DRAMA)
             ray_s = time.perf_counter() - t0
         finally:
             ray.shutdown()

@@ -34,6 +34,7 @@ from reelwright import pipeline  # noqa: E402
 from reelwright.events import read_events  # noqa: E402
 from reelwright.plan import Plan  # noqa: E402
 from reelwright.plan_store import PlanStore, load_plan  # noqa: E402
+from reelwright.recipe import DRAMA
 from reelwright.scheduler import Scheduler  # noqa: E402
 from reelwright.settings import RunSettings  # noqa: E402
 
@@ -90,8 +91,8 @@ def plan_series(episodes: int, scenes: int, seconds: float, keep: Path | None = 
             llm="openai:stub-model",
         )
         started = time.perf_counter()
-        run = pipeline.start(settings, Path(tmp) / "runs")
-        outcome = pipeline.execute(run, settings, plan_only=True)
+        run = pipeline.start(settings, Path(tmp) / "runs", DRAMA)
+        outcome = pipeline.execute(run, settings, DRAMA, plan_only=True)
         wall = time.perf_counter() - started
         plan = run.load_plan()
         report = (

@@ -22,6 +22,7 @@ from openai_stub import openai_stub
 
 from reelwright import pipeline
 from reelwright.events import read_events
+from reelwright.recipe import DRAMA
 from reelwright.store import RunDir
 
 ray = pytest.importorskip("ray")
@@ -52,7 +53,7 @@ def test_ray_renders_the_same_episode_as_the_local_executor(
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
         try:
             settings = run.settings().model_copy(update={"executor": "ray"})
-            outcome = pipeline.execute(run, settings)
+            outcome = pipeline.execute(run, settings, DRAMA)
         finally:
             ray.shutdown()
         assert outcome.ok, outcome.failed

@@ -12,6 +12,7 @@ from pathlib import Path
 from cli_helpers import PREMISE, run_cli
 
 from reelwright import pipeline
+from reelwright.recipe import DRAMA
 from reelwright.runlock import RunInUse, hold
 from reelwright.settings import RunSettings
 
@@ -36,7 +37,7 @@ def start_holder(run: Path) -> subprocess.Popen[str]:
 
 def new_run(tmp_path: Path) -> Path:
     settings = RunSettings(premise=PREMISE, llm="openai:stub-model")
-    return pipeline.start(settings, tmp_path / "runs").path
+    return pipeline.start(settings, tmp_path / "runs", DRAMA).path
 
 
 def test_a_second_writer_is_refused_while_the_first_holds_the_run(tmp_path: Path) -> None:

@@ -7,12 +7,15 @@ from pathlib import Path
 from reelwright import pipeline
 from reelwright.diff import diff_plans
 from reelwright.plan_store import DB_NAME, PlanStore
-from reelwright.revision import plan_at, snapshot, undo
+from reelwright.recipe import DRAMA
 from reelwright.settings import RunSettings
+from reelwright.versions import plan_at, snapshot, undo
 
 
 def test_undo_restores_the_plan_the_store_had_moved_past(tmp_path: Path) -> None:
-    run = pipeline.start(RunSettings(premise="A lighthouse keeper", llm="openai:x"), tmp_path)
+    run = pipeline.start(
+        RunSettings(premise="A lighthouse keeper", llm="openai:x"), tmp_path, DRAMA
+    )
     plan = run.load_plan()
     plan.node("series").update(status="done", payload={"title": "Lamp"}, version=1)
     plan.touch("series")
