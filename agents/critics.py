@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from reelwright import ids
 from reelwright.context import AgentContext
+from reelwright.prompts import fragment
 
 from .checks import run_checks
 from .common import ask, bible_of, characters_brief
@@ -26,13 +27,8 @@ from .plan_text import facts
 from .schemas import CriticKind, EpisodeView, Issue, Outline, Scene, StoryView
 from .story_plan import state_at
 
-CRITICS = {
-    "continuity": "Check plot continuity: motivation, who knows what, who is where, who holds "
-    "what, in-story time, and whether each character sounds like themself.",
-    "emotion": "Check emotional continuity: each character's feelings must change believably "
-    "from scene to scene, with a cause on screen; flag unmotivated melodrama and emotion "
-    "labels that contradict the words.",
-}
+# The open critics; each one's focus is a prompt fragment, prompts/critic_focus_NAME.txt.
+CRITICS = ("continuity", "emotion")
 CLOSED = "plan_questions"
 # Kinds a rewrite of the scene's words can fix; the rest live in the plan or ledger.
 WORD_KINDS = frozenset(
@@ -294,7 +290,7 @@ def model_critique(
                 CriticReport,
                 max_tokens=700,
                 critic=critic,
-                focus=CRITICS[critic],
+                focus=fragment(f"critic_focus_{critic}"),
                 characters=characters_brief(story.bible),
                 episode=episode.number,
                 hook=episode.outline.hook,

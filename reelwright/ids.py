@@ -128,9 +128,3 @@ def prefix(kind: str, *numbers: int) -> str:
 
 def episode_of(node_id: str) -> int:
     return parse(node_id).episode
-
-
-def in_scene(node_id: str, scene_id: str) -> bool:
-    """Whether a node (a line, a shot) belongs to a scene."""
-    ref, sref = parse(node_id), parse(scene_id)
-    return len(ref.numbers) >= 2 and ref.numbers[:2] == sref.numbers[:2]

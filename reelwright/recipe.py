@@ -110,7 +110,9 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
                 **story,
                 "rounds": settings.critique_rounds,
                 "critics": settings.model_critics,
-                "p": fingerprint("critic", "critic_closed"),
+                "p": fingerprint(
+                    "critic", "critic_closed", "critic_focus_continuity", "critic_focus_emotion"
+                ),
             },
         ),
         "shotlist": Job(
