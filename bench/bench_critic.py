@@ -21,12 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # tes
 
 from support.fixtures_story import clean_story_en, story_plan
 from support.planting import plant_defect
+from support.services import offline_services
 
 from reelwright.agents import critics
 from reelwright.agents.checks import CODE_KINDS
 from reelwright.agents.schemas import StoryView
+from reelwright.backends import make_backend
 from reelwright.events import EventLog
-from reelwright.pipeline import Services, make_backend
 from reelwright.scheduler import NodeContext
 from reelwright.settings import RunSettings
 from reelwright.store import new_run
@@ -46,7 +47,7 @@ def critique(story: StoryView, llm: LLM, tmp: Path) -> tuple[list[str], int, flo
         threading.RLock(),
         EventLog(run.events_path, run.id),
         "critics",
-        Services(settings, run, llm, None, None),
+        offline_services(settings, run, llm),
     )
     started = time.monotonic()
     issues, dropped = critics.model_critique(ctx, story)

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from reelwright.agents.schemas import Bible
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # test support
+
+from support.services import offline_services  # noqa: E402
+
+from reelwright.agents.schemas import Bible  # noqa: E402
 from reelwright.agents.writer import write_bible
 from reelwright.events import EventLog, read_events
-from reelwright.pipeline import Services
 from reelwright.plan import Plan
 from reelwright.scheduler import NodeContext
 from reelwright.settings import RunSettings
@@ -39,7 +43,7 @@ def main() -> None:
         run = new_run(Path(tmp), settings)
         events = EventLog(run.events_path, run.id)
         llm = LLM(backend, settings=GenerationSettings(seed=0))
-        services = Services(settings, run, llm, None, None)
+        services = offline_services(settings, run, llm)
         plan = Plan()
         plan.add("series", "series", "writer")
         import threading

@@ -8,8 +8,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from reelwright.jsonio import file_sha256
 from reelwright.store import RunDir
+from reelwright.tools.jsonio import file_sha256
 
 MEDIA_KINDS = ("character", "frame", "clip", "line", "cut")
 MEDIA_DIRS = ("frames", "clips", "audio")
