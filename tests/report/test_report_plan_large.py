@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from reelwright.report import render_report
-from reelwright.report_data import RunData
-from reelwright.report_plan import FULL_LIMIT, collapsed, collapsed_section
+from reelwright.report.data import RunData
+from reelwright.report.plan import FULL_LIMIT, collapsed, collapsed_section
 
 
 def series_data(episodes: int, tmp_path: Path) -> RunData:
