@@ -113,9 +113,9 @@ def pacing_lines(node_id: str, pacing: Any) -> list[str]:
     p = as_dict(pacing)
     if not p:
         return []
-    out = [f"pacing   {node_id}   " + "".join(f"{HEADS[x]:>24}" for x in PHASES)]
+    out = [f"pacing   {node_id}   " + "".join(f"{HEADS[x]:>26}" for x in PHASES)]
     out += [
-        f"  {label:<29}" + "".join(f"{c:>24}" for c in cells) for label, cells in _figure_rows(p)
+        f"  {label:<29}" + "".join(f"{c:>26}" for c in cells) for label, cells in _figure_rows(p)
     ]
     out.append(f"  editor rounds {int(num(p.get('rounds')))}, fixes {len(as_list(p.get('fixes')))}")
     for b in map(as_dict, as_list(p.get("sent_back"))):
