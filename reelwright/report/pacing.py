@@ -16,6 +16,15 @@ def _s(value: Any) -> str:
     return "-" if value is None else f"{num(value):.2f} s"
 
 
+def _kinds(problems: list[Any]) -> str:
+    """`slow_opening, dead_air x5`: each kind once, with its count."""
+    counts: dict[str, int] = {}
+    for p in problems:
+        kind = str(as_dict(p).get("kind", ""))
+        counts[kind] = counts.get(kind, 0) + 1
+    return ", ".join(k + (f" x{n}" if n > 1 else "") for k, n in counts.items()) or "none"
+
+
 def _yes(value: Any) -> str:
     return "yes" if value else "no"
 
@@ -53,9 +62,7 @@ def _figure_rows(pacing: dict[str, Any]) -> list[tuple[str, list[str]]]:
         ),
         row(
             "problems",
-            lambda f: (
-                ", ".join(as_dict(p).get("kind", "") for p in as_list(f.get("problems"))) or "none"
-            ),
+            lambda f: _kinds(as_list(f.get("problems"))),
         ),
     ]
 
@@ -113,9 +120,9 @@ def pacing_lines(node_id: str, pacing: Any) -> list[str]:
     p = as_dict(pacing)
     if not p:
         return []
-    out = [f"pacing   {node_id}   " + "".join(f"{HEADS[x]:>24}" for x in PHASES)]
+    out = [f"pacing   {node_id}   " + "".join(f"{HEADS[x]:>26}" for x in PHASES)]
     out += [
-        f"  {label:<29}" + "".join(f"{c:>24}" for c in cells) for label, cells in _figure_rows(p)
+        f"  {label:<29}" + "".join(f"{c:>26}" for c in cells) for label, cells in _figure_rows(p)
     ]
     out.append(f"  editor rounds {int(num(p.get('rounds')))}, fixes {len(as_list(p.get('fixes')))}")
     for b in map(as_dict, as_list(p.get("sent_back"))):
