@@ -91,12 +91,12 @@ def test_no_good_reply_is_paid_for_twice(faulty_run: FaultRun) -> None:
 def test_a_node_that_keeps_failing_says_why_and_resume_finishes(tmp_path: Path) -> None:
     # tool calling only (the endpoint refuses both response formats), and the
     # second scene's tool call always comes back with cut-off arguments
-    faults = Faults(refuse=("json_schema", "json_object"), always={"Scene@scene:1.2": "tool_args"})
+    faults = Faults(refuse=("json_schema", "json_object"), always={"SceneDraft@scene:1.2": "tool_args"})
     first = make_through_stub(tmp_path, faults)
     assert first.returncode == 1 and first.run is not None
     assert first.failed == ["scene:1.2"]
     message = first.stderr
-    assert "the writer asked openai:stub-model for a Scene (prompt writer_scene)" in message
+    assert "the writer asked openai:stub-model for a SceneDraft (prompt writer_scene)" in message
     assert "tool call's arguments were not complete JSON" in message
     assert f"reelwright resume {first.run.name}" in message
     for name in ("ValidationError", "ModelBehaviorError", "Traceback"):
@@ -112,7 +112,7 @@ def test_a_node_that_keeps_failing_says_why_and_resume_finishes(tmp_path: Path) 
     assert second.returncode == 0, second.stderr[-3000:]
     assert Plan.load(first.run / "plan.json").node("scene:1.2")["status"] == "done"
     asked_again = {s.key for s in second.served} & good_before
-    assert asked_again <= {"CriticReport"}, f"paid twice for {asked_again}"
+    assert asked_again <= {"CriticReport", "PlanVerdict"}, f"paid twice for {asked_again}"
 
 
 def upstream(plan: Plan, node_id: str) -> set[str]:

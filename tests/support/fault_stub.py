@@ -1,8 +1,8 @@
 """An OpenAI-compatible endpoint on 127.0.0.1 that serves a scripted story, with faults.
 
-Replies are chosen by the request's schema name and its words ("Outline episode
-2 of", "Episode 1 hook ... This scene (3 of", "Scene 1.2:"), never by a marker
-planted in the prompt, so the real prompts go through unchanged.
+Replies are chosen by the request's schema name and the plan node its X-Reelwright-Node
+header names, never by a marker planted in the prompt, so the real prompts go through
+unchanged.
 
 Each request draws one outcome: a good reply, or one of the faults real
 endpoints produce (429/500/503, a reply cut off mid-JSON, finish_reason length,
@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 import threading
 import time
 from collections import deque
@@ -28,6 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from reelwright.tools.llm.openai_compat import NODE_HEADER
 
 ERRORS = {"429": 429, "500": 500, "503": 503}
 REPLY_FAULTS = ("cut", "length", "tool_args", "empty", "refusal", "html", "slow")
@@ -80,21 +81,9 @@ class Served:
     body_sha: str
 
 
-def route(schema: str, body: dict[str, Any]) -> str:
-    """The scripted reply's key: "Schema@node" from the request's own words."""
-    text = "\n".join(str(m.get("content") or "") for m in body.get("messages", []))
-    if schema == "Bible":
-        return "Bible@series"
-    if schema == "Outline" and (m := re.search(r"Outline episode (\d+) of", text)):
-        return f"Outline@episode:{m[1]}"
-    if schema == "Scene":
-        episode = re.search(r"Episode (\d+) hook", text)
-        number = re.search(r"This scene \((\d+) of", text)
-        if episode and number:
-            return f"Scene@scene:{episode[1]}.{number[1]}"
-    if schema == "ShotList" and (m := re.search(r"Scene (\d+)\.(\d+):", text)):
-        return f"ShotList@shotlist:{m[1]}.{m[2]}"
-    return schema
+def route(schema: str, node: str | None) -> str:
+    """The scripted reply's key: "Schema@node", the node named in the request's tag header."""
+    return f"{schema}@{node}" if node else schema
 
 
 def method_and_schema(body: dict[str, Any]) -> tuple[str, str]:
@@ -188,7 +177,7 @@ def _handler(state: FaultState) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(int(self.headers["Content-Length"]))
             body = json.loads(raw)
             method, schema = method_and_schema(body)
-            key = route(schema, body)
+            key = route(schema, self.headers.get(NODE_HEADER))
             with state.lock:
                 if method in state.faults.refuse:
                     outcome = "refused"
