@@ -17,7 +17,7 @@ from reelwright.events import read_events
 from reelwright.plan import Plan
 from reelwright.plan_store import load_plan
 
-EXPECTED_CALLS = 1 + 1 + 3 + 2 + 3  # bible, outline, scenes, two critics, shot lists
+EXPECTED_CALLS = 1 + 1 + 3 + 3 + 2 + 3  # bible, outline, scenes, plan questions, critics, shots
 
 
 def done_nodes(run: Path) -> int:
