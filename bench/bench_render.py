@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fake_story import story_script  # noqa: E402
-from media_compare import forget_media, media_files  # noqa: E402
+from media_compare import decoded_md5, forget_media, media_files  # noqa: E402
 from openai_stub import openai_stub  # noqa: E402
 
 from reelwright import pipeline  # noqa: E402
@@ -64,6 +64,8 @@ def main() -> None:
         local_s = time.perf_counter() - t0
         assert outcome.ok, outcome.failed
         local = media_files(run.path)
+        cuts = sorted(run.path.glob("episode_*.mp4"))
+        local_cuts = {p.name: decoded_md5(p) for p in cuts}
 
         nodes = forget_media(run)
         ray.init(num_cpus=args.cpus, include_dashboard=False, log_to_driver=False)
@@ -75,14 +77,16 @@ def main() -> None:
             ray.shutdown()
         assert outcome.ok, outcome.failed
         remote = media_files(run.path)
+        same_cuts = all(decoded_md5(p) == local_cuts[p.name] for p in cuts)
 
     differ = sorted(k for k in local.keys() | remote.keys() if local.get(k) != remote.get(k))
     print(f"{args.episodes} episodes of {args.seconds:.0f} s, {len(nodes)} media nodes, "
           f"{len(local)} files")  # fmt: skip
     print(f"  local executor         {local_s:.1f} s")
     print(f"  ray, num_cpus={args.cpus}        {ray_s:.1f} s (Ray's start-up included)")
-    same = "yes, every file" if not differ else "NO: " + ", ".join(differ[:8])
+    same = "yes, every file" if not differ else "no: " + ", ".join(differ[:8])
     print(f"  byte-identical         {same}")
+    print(f"  episodes, decoded      {'identical' if same_cuts else 'DIFFERENT'} frame by frame")
 
 
 if __name__ == "__main__":

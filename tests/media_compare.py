@@ -6,7 +6,10 @@ Shared by the Ray executor test and bench/bench_render.py.
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
+
+import imageio_ffmpeg
 
 from reelwright.store import RunDir
 from reelwright.tools.jsonio import file_sha256
@@ -33,3 +36,21 @@ def forget_media(run: RunDir) -> list[str]:
     for path in run.path.glob("episode_*"):
         path.unlink()
     return media
+
+
+def decoded_md5(path: Path) -> list[str]:
+    """One MD5 per decoded video frame and audio packet (ffmpeg's framemd5): what a viewer
+    sees and hears, whatever the container's bytes."""
+    result = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "framemd5", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    return [line for line in result.stdout.splitlines() if not line.startswith("#")]
+
+
+def timing(lines: list[str]) -> list[str]:
+    """framemd5 lines without their hash: stream, timestamps, duration and size per frame."""
+    return [line.rsplit(",", 1)[0] for line in lines]
