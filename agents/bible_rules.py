@@ -14,8 +14,12 @@ from .checks.text import Names
 from .craft import age_gap, relation_kind, relation_kinds
 from .schemas import Bible, Character, Relation
 
-YOUNG = re.compile(r"\b(young|teen|teenage|teenager|boy|girl|kid|student)\b|年轻|少年|少女|小伙|女孩|男孩")
-OLD = re.compile(r"\b(old|elderly|aging|ageing|aged|retired|grandmother|grandfather)\b|年迈|老人|老太|老汉|老头")
+YOUNG = re.compile(
+    r"\b(young|teen|teenage|teenager|boy|girl|kid|student)\b|年轻|少年|少女|小伙|女孩|男孩"
+)
+OLD = re.compile(
+    r"\b(old|elderly|aging|ageing|aged|retired|grandmother|grandfather)\b|年迈|老人|老太|老汉|老头"
+)
 YOUNG_AGES, OLD_AGES = (17, 26), (60, 85)
 
 
@@ -79,19 +83,23 @@ def repair_bible(bible: Bible, premise: str) -> tuple[Bible, list[str]]:
             gap = age_gap(rel.kind)
             if gap is None:
                 continue
-            a, b = by_name[rel.a], by_name[rel.b]
-            diff = a.age - b.age
+            elder, other = by_name[rel.a], by_name[rel.b]
+            diff = elder.age - other.age
             if gap[0] <= diff <= gap[1]:
                 continue
             target = _target_gap(gap, diff)
-            if a.name in fixed and b.name not in fixed:
-                old_age, b.age = b.age, max(1, a.age - target)
-                notes.append(f"{b.name} ({rel.a} is their {rel.kind}): age {old_age} -> {b.age}")
-                fixed.add(b.name)
+            if elder.name in fixed and other.name not in fixed:
+                old_age, other.age = other.age, max(1, elder.age - target)
+                notes.append(
+                    f"{other.name} ({rel.a} is their {rel.kind}): age {old_age} -> {other.age}"
+                )
+                fixed.add(other.name)
             else:
-                old_age, a.age = a.age, max(1, b.age + target)
-                notes.append(f"{a.name} is {b.name}'s {rel.kind}: age {old_age} -> {a.age}")
-                fixed.add(a.name)
+                old_age, elder.age = elder.age, max(1, other.age + target)
+                notes.append(
+                    f"{elder.name} is {other.name}'s {rel.kind}: age {old_age} -> {elder.age}"
+                )
+                fixed.add(elder.name)
     bible.relations = relations
     return bible, notes
 

@@ -12,7 +12,7 @@ import re
 from .checks.text import Names, has_cjk
 from .common import language_problems
 from .craft import one_word
-from .schemas import Bible, DialogueLine, Ledger, SceneBeat, Scene, SceneDraft
+from .schemas import Bible, DialogueLine, Ledger, Scene, SceneBeat, SceneDraft
 from .story_plan import breath_limit, placeholder
 
 MAX_LINES = 12
@@ -64,7 +64,8 @@ def split_breath(text: str) -> list[str]:
     parts = [p for p in _SPLIT.split(text) if p.strip()]
     if len(parts) < 2:
         return [text]
-    first, rest = [], list(parts)
+    first: list[str] = []
+    rest = list(parts)
     while rest and (not first or breath_limit(" ".join([*first, rest[0]]))):
         first.append(rest.pop(0))
     joiner = "" if has_cjk(text) else " "
@@ -100,6 +101,7 @@ def to_scene(draft: SceneDraft, beat: SceneBeat, ledger: Ledger, bible: Bible) -
 
 def script_text(scene: Scene) -> str:
     """The scene as a model reads it back: action, then one line per spoken line."""
-    lines = "\n".join(f"{i}. {ln.speaker}: {ln.text} [{ln.emotion}]" for i, ln in
-                      enumerate(scene.lines, 1))
+    lines = "\n".join(
+        f"{i}. {ln.speaker}: {ln.text} [{ln.emotion}]" for i, ln in enumerate(scene.lines, 1)
+    )
     return f"ACTION: {scene.action}\n{lines}"

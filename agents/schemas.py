@@ -50,8 +50,10 @@ class Relation(BaseModel):
     """`a` is the `kind` of `b`: ("Mei", "mother", "Lin Hai") reads "Mei is Lin Hai's mother"."""
 
     a: str = Field(description="A character name")
-    kind: str = Field(description="One word: mother, father, son, daughter, brother, sister, "
-                      "wife, husband, lover, friend, rival, boss, creditor")
+    kind: str = Field(
+        description="One word: mother, father, son, daughter, brother, sister, "
+        "wife, husband, lover, friend, rival, boss, creditor"
+    )
     b: str = Field(description="Another character name")
 
 

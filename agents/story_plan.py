@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .checks.text import Names, has_cjk, item_tokens, norm
 from .craft import CraftChoice, label_valence, one_word
 from .schemas import (
-    Bible,
     BeatDraft,
+    Bible,
     CharacterState,
     Feeling,
     Ledger,
@@ -177,8 +178,9 @@ def build_outline(
             if abs(ev - sv) > SWING_WITHOUT_CAUSE and placeholder(d.turn):
                 notes.append(f"scene {i}: {who}'s swing {start}->{end} has no cause; softened")
                 end, ev = start, sv
-            feelings.append(PlannedFeeling(name=who, start=start, start_valence=sv, end=end,
-                                           end_valence=ev))
+            feelings.append(
+                PlannedFeeling(name=who, start=start, start_valence=sv, end=end, end_valence=ev)
+            )
         reveal = "" if placeholder(d.reveal) else d.reveal.strip()
         if reveal and all(reveal in state.knows.get(w, []) for w in cast):
             notes.append(f"scene {i}: '{reveal}' is already known; not a reveal")
@@ -229,8 +231,9 @@ def build_outline(
     return outline, notes
 
 
-def walk(outlines: list[Outline], bible: Bible) -> Iterator[tuple[int, int, SceneBeat, StoryState,
-                                                                   dict[str, list[str]]]]:
+def walk(
+    outlines: list[Outline], bible: Bible
+) -> Iterator[tuple[int, int, SceneBeat, StoryState, dict[str, list[str]]]]:
     """(episode, scene, beat, state after it, what each learned there), in story order."""
     state = StoryState()
     for ep, outline in enumerate(outlines, 1):
@@ -250,7 +253,9 @@ def ledger_for(outlines: list[Outline], ep: int, sc: int, bible: Bible) -> Ledge
         for who in beat.characters:
             f = feels.get(who)
             label, valence = (f.end, f.end_valence) if f else ("calm", 0.0)
-            status = "dead" if who in beat.dies else "hurt" if who in beat.hurt else "alive"
+            status: Literal["alive", "hurt", "dead"] = (
+                "dead" if who in beat.dies else "hurt" if who in beat.hurt else "alive"
+            )
             states.append(
                 CharacterState(
                     name=who,

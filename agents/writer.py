@@ -177,7 +177,7 @@ def write_scene(ctx: NodeContext) -> Scene:
     before = state_at(outlines, ep, sc, bible)
     ledger = ledger_for(outlines, ep, sc, bible)
     want = plan_lines(s.episode_seconds, len(outline.scenes))
-    common = {
+    common: dict[str, Any] = {
         "characters": characters_here(bible, beat, before.revealed),
         "relations": relations_brief(bible),
         "facts": "\n".join(facts(beat, before, s.lang)),

@@ -76,7 +76,9 @@ def run_one(name: str, premise: str, args: argparse.Namespace, backend: Any, tmp
     result = {
         "premise": name,
         "gate": outcome.gate if outcome else None,
-        "failed": {n: str(plan.node(n)["error"])[:160] for n in (outcome.failed if outcome else [])},
+        "failed": {
+            n: str(plan.node(n)["error"])[:160] for n in (outcome.failed if outcome else [])
+        },
         "scenes": len(scenes),
         "round1": rounds[0]["found"] if rounds else None,
         "round1_kinds": rounds[0]["by_kind"] if rounds else {},
@@ -93,16 +95,24 @@ def run_one(name: str, premise: str, args: argparse.Namespace, backend: Any, tmp
     if args.show or args.issues:
         for r in rounds:
             for i in r["issues"]:
-                print(f"   r{r['round']} {i['node']} {i['kind']} [{i['source']}] {i['evidence'][:110]}")
+                where = f"r{r['round']} {i['node']} {i['kind']} [{i['source']}]"
+                print(f"   {where} {i['evidence'][:110]}")
     if args.show:
         bible = plan.payload("series")
-        print("   CAST:", [(c["name"], c["age"], c["role"]) for c in bible["characters"]],
-              "REL:", bible.get("relations"))  # fmt: skip
+        print(
+            "   CAST:",
+            [(c["name"], c["age"], c["role"]) for c in bible["characters"]],
+            "REL:",
+            bible.get("relations"),
+        )
         outline = plan.payload("episode:1")
         print("   PATTERN:", outline.get("pattern"), "| HOOK:", outline["hook"])
         for sid, scene in zip(plan.ids("scene"), scenes, strict=False):
-            print(f"   --- {sid} day {scene['ledger']['day']} {scene['ledger']['hour']}:00 "
-                  f"{scene['location']} present={scene['ledger']['present']} rev={scene.get('revision')}")  # fmt: skip
+            print(
+                f"   --- {sid} day {scene['ledger']['day']} {scene['ledger']['hour']}:00 "
+                f"{scene['location']} present={scene['ledger']['present']} "
+                f"rev={scene.get('revision')}"
+            )
             print("   ", scene["action"])
             for ln in scene["lines"]:
                 print(f"     {ln['speaker']}: {ln['text']} [{ln['emotion']}]")
@@ -112,7 +122,9 @@ def run_one(name: str, premise: str, args: argparse.Namespace, backend: Any, tmp
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llm", default="local")
-    parser.add_argument("--only", default="", help="comma-separated names (hanna-1, fisherman, zh-1)")
+    parser.add_argument(
+        "--only", default="", help="comma-separated names (hanna-1, fisherman, zh-1)"
+    )
     parser.add_argument("--seconds", type=float, default=90)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--show", action="store_true", help="print every scene and issue")
@@ -143,7 +155,9 @@ def main() -> None:
         kinds_left.update(r["left_kinds"])
     print(
         f"TOTAL {len(done)} premises: round-1 issues {first}, left {left} "
-        f"({left / first:.0%} of round 1)" if first else f"TOTAL {len(done)}: no issues in round 1"
+        f"({left / first:.0%} of round 1)"
+        if first
+        else f"TOTAL {len(done)}: no issues in round 1"
     )
     print(f"  round 1 by kind: {dict(kinds_first)}; left by kind: {dict(kinds_left)}")
     print(

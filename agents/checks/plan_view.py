@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reelwright import ids
 
-from ..schemas import EpisodeView, SceneBeat, Scene, StoryView
+from ..schemas import EpisodeView, Scene, SceneBeat, StoryView
 from .text import Names, scenes_in_order
 
 

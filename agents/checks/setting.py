@@ -31,7 +31,9 @@ TIME_WORDS_ZH: dict[str, HourRange] = {
     "黄昏": (17, 20), "日落": (17, 20), "晚上": (18, 23), "夜里": (19, 5), "夜晚": (19, 5),
     "夜色": (19, 5), "月光": (19, 5), "光天化日": (7, 18),
 }  # fmt: skip
-_EN_SET_OPEN = r"(?:^|[.!?]\s+)(?:(?:It is|It's|Later that|Late at|Deep in the|In the|At|By|This)\s+)?"
+_EN_SET_OPEN = (
+    r"(?:^|[.!?]\s+)(?:(?:It is|It's|Later that|Late at|Deep in the|In the|At|By|This)\s+)?"
+)
 _EN_NOT_NOW = re.compile(r"\b(last|yesterday|tomorrow|every|since|until|till|next)\s+$", re.I)
 _ZH_NOT_NOW = ("昨", "明", "每", "等到", "直到", "前")
 _EN_PLACE_VERBS = r"(?:is|are|stands|stand|sits|sit|waits|wait|arrives|arrive|lands|kneels|lies)"
@@ -89,7 +91,9 @@ def _place_match(text: str, place: str) -> re.Match[str] | None:
         opening = rf"(?:^|[。！？；\n])(?:在|回到|来到|到了)?{p}(?:上|里|边|中|外|前)?[，,]"
         inside = rf"(?:站在|坐在|跪在|躺在|来到|回到|到了|身在){p}"
         return re.search(opening, text) or re.search(inside, text)
-    opening = rf"(?:^|[.!?]\s+)(?:Back\s+)?(?:At|In|Inside|On|Aboard|Outside|Across)\s+(?:the\s+)?{p}\b"
+    opening = (
+        rf"(?:^|[.!?]\s+)(?:Back\s+)?(?:At|In|Inside|On|Aboard|Outside|Across)\s+(?:the\s+)?{p}\b"
+    )
     stands = rf"\b{_EN_PLACE_VERBS}\s+(?:\w+\s+)?(?:at|in|on|inside|aboard)\s+(?:the\s+)?{p}\b"
     return re.search(opening, text, re.I) or re.search(stands, text, re.I)
 
@@ -148,7 +152,9 @@ def check_secret_early(story: StoryView, names: Names) -> list[Issue]:
                     if reveal_at < len(scenes)
                     else "the plan never reveals it"
                 )
-                fix = f"This speaks {c.name}'s secret ({c.secret}) too early: {when}. Cut it or hint."
+                fix = (
+                    f"This speaks {c.name}'s secret ({c.secret}) too early: {when}. Cut it or hint."
+                )
                 out.append(issue(sp.sid, "secret_early", "high", text, fix))
                 break
     return out

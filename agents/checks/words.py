@@ -54,9 +54,9 @@ def _name_like(word: str, known: set[str]) -> bool:
     low = word.lower()
     if low in _NOT_NAMES or low in known:
         return False
-    return not (
-        (low.endswith("ly") and len(low) >= 6) or low.endswith(("ing", "ed", "'s"))
-    )
+    return not ((low.endswith("ly") and len(low) >= 6) or low.endswith(("ing", "ed", "'s")))
+
+
 _ZH_SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋"
     "蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
@@ -66,7 +66,9 @@ _ZH_ACTS = tuple(
     "猛地 一把 走进 走到 走过 推开 推门 冲进 冲出 站在 站起 转身 说道 喊道 大喊 慢慢 坐在 坐下 "
     "拿起 看着 盯着 抓住 举起 扔下 拉住 低头 抬头 点头 摇头 冷笑 哭着 笑着 跪在 跑向 跑进".split()
 )
-_ZH_NAME = re.compile(rf"(?:^|(?<=[。！？；，\n]))((?:老|小)?[{_ZH_SURNAMES}][\u4e00-\u9fff]{{1,2}})")
+_ZH_NAME = re.compile(
+    rf"(?:^|(?<=[。！？；，\n]))((?:老|小)?[{_ZH_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
+)
 
 
 def _forms_pattern(forms: list[str]) -> str:
@@ -125,7 +127,9 @@ def check_status_words(story: StoryView, names: Names) -> list[Issue]:
     out: list[Issue] = []
     for sp in planned(story, names):
         dying_here = {names.ident(n) for n in (sp.beat.dies if sp.beat else [])}
-        dying_here |= {names.ident(c.name) for c in sp.scene.ledger.characters if c.status == "dead"}
+        dying_here |= {
+            names.ident(c.name) for c in sp.scene.ledger.characters if c.status == "dead"
+        }
         texts = [line.text for line in sp.scene.lines] + [sp.scene.action]
         for who in names.full:
             if who in sp.dead_before or who in dying_here:
@@ -134,8 +138,10 @@ def check_status_words(story: StoryView, names: Names) -> list[Issue]:
                 m = _death_claims(text, names.forms(who))
                 if m is None:
                     continue
-                evidence = text if text is not sp.scene.action else sentence_around(
-                    text, m.start(), m.end()
+                evidence = (
+                    text
+                    if text is not sp.scene.action
+                    else sentence_around(text, m.start(), m.end())
                 )
                 fix = (
                     f"Per the plan {who} is alive here (and later): cut the words that say "
@@ -161,9 +167,9 @@ def _stranger_en(text: str, known: set[str], in_action: bool) -> str | None:
         spoken_to = "!" in sentence or "?" in sentence or re.search(r"\byou(r)?\b", sentence, re.I)
         if spoken_to and _name_like(m.group(1), known):
             return m.group(1)
-    m = re.search(r",\s*([A-Z][a-z]+)\s*[.!?]*\s*$", text)
-    if m and _name_like(m.group(1), known):
-        return m.group(1)
+    end = re.search(r",\s*([A-Z][a-z]+)\s*[.!?]*\s*$", text)
+    if end and _name_like(end.group(1), known):
+        return end.group(1)
     if not in_action:
         return None
     verb = r"(?= (?:[a-z]+ly )?[a-z]{2,}s\b(?<!ss)(?<!us)(?<!is))"
@@ -234,9 +240,15 @@ def _kin_of(story: StoryView, names: Names) -> dict[tuple[str, str], set[str]]:
     return out
 
 
-_EN_MY = re.compile(r"\b(?:you(?:'re| are)|(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?) is) my (?P<word>[a-z]+)\b")
-_EN_VOC = re.compile(r"(?:^|[.!?]\s+)(?P<word>[A-Z][a-z]+)\s*[,!]|,\s*(?P<end>[A-Z][a-z]+)\s*[.!?]*\s*$")
-_ZH_MY = re.compile(r"(?:你是|(?P<name>[\u4e00-\u9fff]{2,3})是)我(?:的)?(?P<word>[\u4e00-\u9fff]{1,3})")
+_EN_MY = re.compile(
+    r"\b(?:you(?:'re| are)|(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*)?) is) my (?P<word>[a-z]+)\b"
+)
+_EN_VOC = re.compile(
+    r"(?:^|[.!?]\s+)(?P<word>[A-Z][a-z]+)\s*[,!]|,\s*(?P<end>[A-Z][a-z]+)\s*[.!?]*\s*$"
+)
+_ZH_MY = re.compile(
+    r"(?:你是|(?P<name>[\u4e00-\u9fff]{2,3})是)我(?:的)?(?P<word>[\u4e00-\u9fff]{1,3})"
+)
 _ZH_VOC = re.compile(r"^(?P<word>[\u4e00-\u9fff]{1,2})[，！]")
 
 
@@ -287,7 +299,9 @@ def check_relation_words(story: StoryView, names: Names) -> list[Issue]:
                         continue
                     target = "anyone in the bible"
                 else:
-                    other = names.resolve(named) if named else (others[0] if len(others) == 1 else None)
+                    other = (
+                        names.resolve(named) if named else (others[0] if len(others) == 1 else None)
+                    )
                     if other is None or group in kin.get((speaker, other), set()):
                         continue
                     if not relation_kinds()[kind]["family"] and not kin.get((speaker, other)):

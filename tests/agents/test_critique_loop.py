@@ -46,7 +46,9 @@ JOBS = {
 def _draft(scene: Scene) -> dict[str, Any]:
     return {
         "action": scene.action,
-        "lines": [{"speaker": ln.speaker, "text": ln.text, "emotion": ln.emotion} for ln in scene.lines],
+        "lines": [
+            {"speaker": ln.speaker, "text": ln.text, "emotion": ln.emotion} for ln in scene.lines
+        ],
     }
 
 
@@ -57,10 +59,17 @@ def _scene(story: StoryView, sid: str) -> Scene:
 class Loop:
     """A plan with the story written and the critique to run, and a scheduler over it."""
 
-    def __init__(self, tmp: Path, story: StoryView, fake: ScriptedModel, rounds: int = 2,
-                 critics_on: bool = False) -> None:  # fmt: skip
-        self.settings = RunSettings(premise="a test premise", critique_rounds=rounds,
-                                    episode_seconds=30)  # fmt: skip
+    def __init__(
+        self,
+        tmp: Path,
+        story: StoryView,
+        fake: ScriptedModel,
+        rounds: int = 2,
+        critics_on: bool = False,
+    ) -> None:
+        self.settings = RunSettings(
+            premise="a test premise", critique_rounds=rounds, episode_seconds=30
+        )
         self.run: RunDir = new_run(tmp / "runs", self.settings)
         llm = LLM(fake, cache=ResponseCache(self.run.cache_path))
         self.services = Services(self.settings, self.run, llm, None, None, model_critics=critics_on)
@@ -82,9 +91,16 @@ class Loop:
 
 @pytest.mark.parametrize(
     "kind",
-    ["absent_actor", "status_contradiction", "wrong_place", "time_mismatch", "thin_scene",
-     "near_duplicate", "secret_early"],
-)  # fmt: skip
+    [
+        "absent_actor",
+        "status_contradiction",
+        "wrong_place",
+        "time_mismatch",
+        "thin_scene",
+        "near_duplicate",
+        "secret_early",
+    ],
+)
 def test_a_word_defect_is_sent_back_and_fixed(kind: str, tmp_path: Path) -> None:
     clean = clean_story_en()
     broken, node = plant_defect(clean, kind, seed=0, surface="words")
@@ -156,8 +172,14 @@ def test_resume_in_the_middle_of_a_repair_continues_the_round(tmp_path: Path) ->
 
 def _critique_once(tmp_path: Path, story: StoryView, fake: ScriptedModel) -> critics.CritiqueReport:
     loop = Loop(tmp_path, story, fake, rounds=0, critics_on=True)
-    ctx = NodeContext(CRITIQUE, loop.plan, threading.RLock(),
-                      EventLog(loop.run.events_path, loop.run.id), "critics", loop.services)  # fmt: skip
+    ctx = NodeContext(
+        CRITIQUE,
+        loop.plan,
+        threading.RLock(),
+        EventLog(loop.run.events_path, loop.run.id),
+        "critics",
+        loop.services,
+    )
     report = critics.critique(ctx)
     loop.critique_events = loop.events("critique")  # type: ignore[attr-defined]
     return report
@@ -167,12 +189,20 @@ def test_a_closed_question_counts_only_with_a_real_quote(tmp_path: Path) -> None
     story = clean_story_en()
     real = _scene(story, "scene:1.2").lines[1].text
     fake = ScriptedModel(name="local:tiny-test")
-    fake.add("PlanVerdict", {"answer": "yes", "quote": real, "fact": "Kai is afraid"}, node="scene:1.2")
-    fake.add("PlanVerdict", {"answer": "yes", "quote": "words nowhere in it", "fact": "x"}, node="scene:1.3")
+    fake.add(
+        "PlanVerdict", {"answer": "yes", "quote": real, "fact": "Kai is afraid"}, node="scene:1.2"
+    )
+    fake.add(
+        "PlanVerdict",
+        {"answer": "yes", "quote": "words nowhere in it", "fact": "x"},
+        node="scene:1.3",
+    )
     fake.add("PlanVerdict", *[{"answer": "no"}] * 4)
     report = _critique_once(tmp_path, story, fake)
     kept = [i for i in report.final_issues if i.source == "critic"]
-    assert [(i.node, i.kind, i.evidence) for i in kept] == [("scene:1.2", "plan_contradiction", real)]
+    assert [(i.node, i.kind, i.evidence) for i in kept] == [
+        ("scene:1.2", "plan_contradiction", real)
+    ]
     assert report.dropped_ungrounded == 1
 
 

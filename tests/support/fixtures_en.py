@@ -300,13 +300,15 @@ def clean_story_en() -> StoryView:
             ),
         ],
     }
-    return with_plan(StoryView.model_validate(
-        {
-            "lang": "en",
-            "bible": bible,
-            "episodes": [
-                {"number": 1, "outline": outline1, "scenes": ep1_scenes},
-                {"number": 2, "outline": outline2, "scenes": ep2_scenes},
-            ],
-        }
-    ))
+    return with_plan(
+        StoryView.model_validate(
+            {
+                "lang": "en",
+                "bible": bible,
+                "episodes": [
+                    {"number": 1, "outline": outline1, "scenes": ep1_scenes},
+                    {"number": 2, "outline": outline2, "scenes": ep2_scenes},
+                ],
+            }
+        )
+    )

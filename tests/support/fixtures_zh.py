@@ -239,13 +239,15 @@ def clean_story_zh() -> StoryView:
             ),
         ],
     }
-    return with_plan(StoryView.model_validate(
-        {
-            "lang": "zh",
-            "bible": bible,
-            "episodes": [
-                {"number": 1, "outline": outline1, "scenes": ep1_scenes},
-                {"number": 2, "outline": outline2, "scenes": ep2_scenes},
-            ],
-        }
-    ))
+    return with_plan(
+        StoryView.model_validate(
+            {
+                "lang": "zh",
+                "bible": bible,
+                "episodes": [
+                    {"number": 1, "outline": outline1, "scenes": ep1_scenes},
+                    {"number": 2, "outline": outline2, "scenes": ep2_scenes},
+                ],
+            }
+        )
+    )

@@ -18,7 +18,10 @@ from reelwright.agents.craft import label_valence, relation_kinds, relation_word
 from reelwright.agents.schemas import DialogueLine, StoryView
 
 WordPlant = Callable[[StoryView, random.Random, int], str]
-_STRANGERS = {"en": ["Marcus Bell", "Dora Quill", "Officer Grady"], "zh": ["王强", "李春生", "孙德海"]}
+_STRANGERS = {
+    "en": ["Marcus Bell", "Dora Quill", "Officer Grady"],
+    "zh": ["王强", "李春生", "孙德海"],
+}
 
 
 def _scenes(story: StoryView) -> list[ScenePlan]:
@@ -86,7 +89,8 @@ def _mourned_alive(story: StoryView, rng: random.Random, variant: int) -> str:
         (sp, who)
         for sp in _scenes(story)
         for who in names.full
-        if who not in sp.dead_before and sp.scene.ledger.present
+        if who not in sp.dead_before
+        and sp.scene.ledger.present
         and not (sp.beat and who in sp.beat.dies)
         and [p for p in sp.scene.ledger.present if p != who]
     ]
@@ -136,9 +140,10 @@ def _elsewhere(story: StoryView, rng: random.Random, variant: int) -> str:
         sp.scene.action = added + sp.scene.action
     else:
         the = "" if place.split()[0][0].isupper() and len(place.split()) > 1 else "the "
-        added = [f"At {the}{place}, the wind suddenly drops.", f"{who} stands alone on {the}{place}."][
-            variant % 2
-        ]
+        added = [
+            f"At {the}{place}, the wind suddenly drops.",
+            f"{who} stands alone on {the}{place}.",
+        ][variant % 2]
         sp.scene.action = f"{added} {sp.scene.action}"
     return sp.sid
 
