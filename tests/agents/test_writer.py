@@ -192,3 +192,13 @@ def test_series_md_names_each_episodes_pattern() -> None:
     assert f"**Pattern:** {plan_outline.pattern}" in text
     assert plan_outline.scenes[0].step in text
     assert "Mei is Lin Hai's mother" in text
+
+
+def test_a_kin_role_without_a_relation_still_fixes_the_ages() -> None:
+    """Seen on the embedded model: relations left empty, 'mother' 35 to a son of 20."""
+    b = _bible()
+    b.relations = []
+    b.characters[0].age, b.characters[1].age = 20, 35
+    fixed, _ = repair_bible(b, "A young fisherman battles the raging sea to save his mother")
+    assert [(r.a, r.kind, r.b) for r in fixed.relations] == [("Mei", "mother", "Lin Hai")]
+    assert fixed.characters[1].age - fixed.characters[0].age >= 16
