@@ -236,3 +236,38 @@ def test_critics_and_writer_do_not_import_each_other() -> None:
             for alias in node.names
         }
         assert not any(other in part for part in imported), f"{name} imports {other}"
+
+
+def test_the_pipeline_sends_a_scene_back_before_the_scripts_gate(tmp_path: Path) -> None:
+    """Through the real wiring: the critique's expand hook, the scene job, the review gate."""
+    from fake_story import scene_draft, story_script
+
+    from reelwright import pipeline
+
+    script = story_script(episodes=1, lang="en")
+    fake = ScriptedModel()
+    for key, replies in script["replies"].items():
+        schema, _, node = key.partition("@")
+        fake.add(schema, *replies, node=node or None)
+    bad = scene_draft("en", 1, 1)
+    bad["action"] = "At midnight, " + bad["action"][0].lower() + bad["action"][1:]
+    fake.by_key["SceneDraft@scene:1.1"].clear()
+    fake.add("SceneDraft", bad, scene_draft("en", 1, 1), node="scene:1.1")
+    settings = RunSettings(
+        premise="A young fisherman", episodes=1, episode_seconds=45, llm="fake:x", review=True
+    )
+    run = pipeline.start(settings, tmp_path)
+    gate = None
+    for _ in range(3):
+        outcome = pipeline.execute(run, settings, backend=fake)
+        gate = outcome.gate
+        if gate in (None, "scripts") or outcome.failed:
+            break
+    assert gate == "scripts" and not outcome.failed
+    plan = run.load_plan()
+    report = critics.CritiqueReport.model_validate(plan.payload(CRITIQUE))
+    assert [r.round for r in report.rounds] == [1, 2]
+    assert report.rounds[0].by_kind == {"time_mismatch": 1}
+    assert report.final_issues == [] and plan.payload("scene:1.1")["revision"] == 1
+    assert "At midnight" not in plan.payload("scene:1.1")["action"]
+    assert fake.calls_for("SceneDraft") == 4
