@@ -123,7 +123,7 @@ def measured_recall(model: str) -> dict[str, float]:
 
 def critics_to_call(ctx: NodeContext) -> tuple[list[str], dict[str, str]]:
     """The critics worth calling on this backend, and why the others are skipped."""
-    if not ctx.services.model_critics:
+    if not getattr(ctx.services, "model_critics", True):
         return [], {c: "model critics are off for this run" for c in [*CRITICS, CLOSED]}
     recall = measured_recall(ctx.services.llm.model)
     call, skipped = [], {}
