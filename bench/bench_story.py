@@ -105,7 +105,12 @@ def run_one(name: str, premise: str, args: argparse.Namespace, backend: Any, tmp
             "REL:",
             bible.get("relations"),
         )
-        outline = plan.payload("episode:1")
+        outline = plan.payload("episode:1") if "episode:1" in plan else None
+        if outline is None:
+            print(
+                "   NO OUTLINE:", {n: str(plan.node(n)["error"])[:300] for n in plan.ids("episode")}
+            )
+            return result
         print("   PATTERN:", outline.get("pattern"), "| HOOK:", outline["hook"])
         for sid, scene in zip(plan.ids("scene"), scenes, strict=False):
             print(
