@@ -72,6 +72,7 @@ def repair_bible(bible: Bible, premise: str) -> tuple[Bible, list[str]]:
         seen.add((a, b))
         relations.append(Relation(a=a, kind=fitted, b=b))
     hero = lead(bible)
+    relations += roles_as_relations(bible, hero, relations, notes)
     fixed = {hero.name}
     ages = _premise_ages(premise)
     if ages and not ages[0] <= hero.age <= ages[1]:
@@ -83,21 +84,46 @@ def repair_bible(bible: Bible, premise: str) -> tuple[Bible, list[str]]:
             gap = age_gap(rel.kind)
             if gap is None:
                 continue
-            a, b = by_name[rel.a], by_name[rel.b]
-            diff = a.age - b.age
+            elder, other = by_name[rel.a], by_name[rel.b]
+            diff = elder.age - other.age
             if gap[0] <= diff <= gap[1]:
                 continue
             target = _target_gap(gap, diff)
-            if a.name in fixed and b.name not in fixed:
-                old_age, b.age = b.age, max(1, a.age - target)
-                notes.append(f"{b.name} ({rel.a} is their {rel.kind}): age {old_age} -> {b.age}")
-                fixed.add(b.name)
+            if elder.name in fixed and other.name not in fixed:
+                old_age, other.age = other.age, max(1, elder.age - target)
+                notes.append(
+                    f"{other.name} ({rel.a} is their {rel.kind}): age {old_age} -> {other.age}"
+                )
+                fixed.add(other.name)
             else:
-                old_age, a.age = a.age, max(1, b.age + target)
-                notes.append(f"{a.name} is {b.name}'s {rel.kind}: age {old_age} -> {a.age}")
-                fixed.add(a.name)
+                old_age, elder.age = elder.age, max(1, other.age + target)
+                notes.append(
+                    f"{elder.name} is {other.name}'s {rel.kind}: age {old_age} -> {elder.age}"
+                )
+                fixed.add(elder.name)
     bible.relations = relations
     return bible, notes
+
+
+def roles_as_relations(
+    bible: Bible, hero: Character, relations: list[Relation], notes: list[str]
+) -> list[Relation]:
+    """A role that is a kin word ("mother", 母亲) with no relation given: kin of the lead.
+
+    Small models often leave `relations` empty but write the role; the role is the fact.
+    """
+    related = {r.a for r in relations} | {r.b for r in relations}
+    added = []
+    for c in bible.characters:
+        if c.name == hero.name or c.name in related:
+            continue
+        words = re.findall(r"[a-z]+|[\u4e00-\u9fff]+", c.role.lower())
+        kind = next((k for w in words if (k := relation_kind(w))), None)
+        if kind and relation_kinds()[kind]["family"]:
+            kind = _gendered(kind, c.gender)
+            notes.append(f"{c.name}'s role '{c.role}': {c.name} is {hero.name}'s {kind}")
+            added.append(Relation(a=c.name, kind=kind, b=hero.name))
+    return added
 
 
 def _target_gap(gap: tuple[int, int], diff: int) -> int:

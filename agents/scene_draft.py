@@ -64,7 +64,8 @@ def split_breath(text: str) -> list[str]:
     parts = [p for p in _SPLIT.split(text) if p.strip()]
     if len(parts) < 2:
         return [text]
-    first, rest = [], list(parts)
+    first: list[str] = []
+    rest = list(parts)
     while rest and (not first or breath_limit(" ".join([*first, rest[0]]))):
         first.append(rest.pop(0))
     joiner = "" if has_cjk(text) else " "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .checks.text import Names, has_cjk, item_tokens, norm
 from .craft import CraftChoice, label_valence, one_word
@@ -252,7 +253,9 @@ def ledger_for(outlines: list[Outline], ep: int, sc: int, bible: Bible) -> Ledge
         for who in beat.characters:
             f = feels.get(who)
             label, valence = (f.end, f.end_valence) if f else ("calm", 0.0)
-            status = "dead" if who in beat.dies else "hurt" if who in beat.hurt else "alive"
+            status: Literal["alive", "hurt", "dead"] = (
+                "dead" if who in beat.dies else "hurt" if who in beat.hurt else "alive"
+            )
             states.append(
                 CharacterState(
                     name=who,

@@ -35,10 +35,20 @@ from reelwright.agents.checks.text import Names, artifact_text, scenes_in_order
 from reelwright.agents.schemas import DialogueLine, StoryView
 
 HANNA = next(
-    (f for f in (Path(__file__).resolve().parents[2] / "shared" / "data" / "hanna" / "hanna_llm_stories.csv",
-              Path("/work/shared/data/hanna/hanna_llm_stories.csv")) if f.is_file()),
+    (
+        f
+        for f in (
+            Path(__file__).resolve().parents[2]
+            / "shared"
+            / "data"
+            / "hanna"
+            / "hanna_llm_stories.csv",
+            Path("/work/shared/data/hanna/hanna_llm_stories.csv"),
+        )
+        if f.is_file()
+    ),
     Path("hanna_llm_stories.csv"),
-)  # fmt: skip  # a worktree sits one level deeper than the main checkout
+)
 EN_FIRST = ["Finn", "Mira", "Dax", "Cleo", "Ivo", "Juno", "Wren", "Tova", "Pax", "Sela", "Rafe"]
 EN_LAST = ["Castell", "Okafor", "Lindqvist", "Moreau", "Tanaka", "Abara", "Kowal"]
 ZH_SURNAMES = ["陈", "周", "吴", "郑", "孙", "何", "罗", "高"]

@@ -95,18 +95,29 @@ def run_one(name: str, premise: str, args: argparse.Namespace, backend: Any, tmp
     if args.show or args.issues:
         for r in rounds:
             for i in r["issues"]:
-                print(
-                    f"   r{r['round']} {i['node']} {i['kind']} [{i['source']}] {i['evidence'][:110]}"
-                )
+                where = f"r{r['round']} {i['node']} {i['kind']} [{i['source']}]"
+                print(f"   {where} {i['evidence'][:110]}")
     if args.show:
         bible = plan.payload("series")
-        print("   CAST:", [(c["name"], c["age"], c["role"]) for c in bible["characters"]],
-              "REL:", bible.get("relations"))  # fmt: skip
-        outline = plan.payload("episode:1")
+        print(
+            "   CAST:",
+            [(c["name"], c["age"], c["role"]) for c in bible["characters"]],
+            "REL:",
+            bible.get("relations"),
+        )
+        outline = plan.payload("episode:1") if "episode:1" in plan else None
+        if outline is None:
+            print(
+                "   NO OUTLINE:", {n: str(plan.node(n)["error"])[:300] for n in plan.ids("episode")}
+            )
+            return result
         print("   PATTERN:", outline.get("pattern"), "| HOOK:", outline["hook"])
         for sid, scene in zip(plan.ids("scene"), scenes, strict=False):
-            print(f"   --- {sid} day {scene['ledger']['day']} {scene['ledger']['hour']}:00 "
-                  f"{scene['location']} present={scene['ledger']['present']} rev={scene.get('revision')}")  # fmt: skip
+            print(
+                f"   --- {sid} day {scene['ledger']['day']} {scene['ledger']['hour']}:00 "
+                f"{scene['location']} present={scene['ledger']['present']} "
+                f"rev={scene.get('revision')}"
+            )
             print("   ", scene["action"])
             for ln in scene["lines"]:
                 print(f"     {ln['speaker']}: {ln['text']} [{ln['emotion']}]")

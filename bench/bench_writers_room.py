@@ -22,10 +22,16 @@ from reelwright.recipe import DRAMA
 from reelwright.settings import RunSettings
 
 DATA = next(
-    (d for d in (Path(__file__).resolve().parents[2] / "shared" / "data" / "hanna",
-              Path("/work/shared/data/hanna")) if d.is_dir()),
+    (
+        d
+        for d in (
+            Path(__file__).resolve().parents[2] / "shared" / "data" / "hanna",
+            Path("/work/shared/data/hanna"),
+        )
+        if d.is_dir()
+    ),
     Path(__file__).resolve().parents[2] / "shared" / "data" / "hanna",
-)  # fmt: skip  # a worktree sits one level deeper than the main checkout
+)
 
 
 def premises(n: int) -> list[str]:

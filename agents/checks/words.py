@@ -167,9 +167,9 @@ def _stranger_en(text: str, known: set[str], in_action: bool) -> str | None:
         spoken_to = "!" in sentence or "?" in sentence or re.search(r"\byou(r)?\b", sentence, re.I)
         if spoken_to and _name_like(m.group(1), known):
             return m.group(1)
-    m = re.search(r",\s*([A-Z][a-z]+)\s*[.!?]*\s*$", text)
-    if m and _name_like(m.group(1), known):
-        return m.group(1)
+    end = re.search(r",\s*([A-Z][a-z]+)\s*[.!?]*\s*$", text)
+    if end and _name_like(end.group(1), known):
+        return end.group(1)
     if not in_action:
         return None
     verb = r"(?= (?:[a-z]+ly )?[a-z]{2,}s\b(?<!ss)(?<!us)(?<!is))"

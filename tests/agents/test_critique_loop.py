@@ -59,10 +59,20 @@ def _scene(story: StoryView, sid: str) -> Scene:
 class Loop:
     """A plan with the story written and the critique to run, and a scheduler over it."""
 
-    def __init__(self, tmp: Path, story: StoryView, fake: ScriptedModel, rounds: int = 2,
-                 critics_on: bool = False) -> None:  # fmt: skip
-        self.settings = RunSettings(premise="a test premise", critique_rounds=rounds,
-                                    episode_seconds=30, model_critics=critics_on)  # fmt: skip
+    def __init__(
+        self,
+        tmp: Path,
+        story: StoryView,
+        fake: ScriptedModel,
+        rounds: int = 2,
+        critics_on: bool = False,
+    ) -> None:
+        self.settings = RunSettings(
+            premise="a test premise",
+            critique_rounds=rounds,
+            episode_seconds=30,
+            model_critics=critics_on,
+        )
         self.run: RunDir = new_run(tmp / "runs", self.settings)
         llm = LLM(fake, cache=ResponseCache(self.run.cache_path))
         self.services = offline_services(self.settings, self.run, llm)
@@ -84,9 +94,16 @@ class Loop:
 
 @pytest.mark.parametrize(
     "kind",
-    ["absent_actor", "status_contradiction", "wrong_place", "time_mismatch", "thin_scene",
-     "near_duplicate", "secret_early"],
-)  # fmt: skip
+    [
+        "absent_actor",
+        "status_contradiction",
+        "wrong_place",
+        "time_mismatch",
+        "thin_scene",
+        "near_duplicate",
+        "secret_early",
+    ],
+)
 def test_a_word_defect_is_sent_back_and_fixed(kind: str, tmp_path: Path) -> None:
     clean = clean_story_en()
     broken, node = plant_defect(clean, kind, seed=0, surface="words")
@@ -158,8 +175,14 @@ def test_resume_in_the_middle_of_a_repair_continues_the_round(tmp_path: Path) ->
 
 def _critique_once(tmp_path: Path, story: StoryView, fake: ScriptedModel) -> critics.CritiqueReport:
     loop = Loop(tmp_path, story, fake, rounds=0, critics_on=True)
-    ctx = NodeContext(CRITIQUE, loop.plan, threading.RLock(),
-                      EventLog(loop.run.events_path, loop.run.id), "critics", loop.services)  # fmt: skip
+    ctx = NodeContext(
+        CRITIQUE,
+        loop.plan,
+        threading.RLock(),
+        EventLog(loop.run.events_path, loop.run.id),
+        "critics",
+        loop.services,
+    )
     report = critics.critique(ctx)
     loop.critique_events = loop.events("critique")  # type: ignore[attr-defined]
     return report
@@ -216,3 +239,39 @@ def test_critics_and_writer_do_not_import_each_other() -> None:
             for alias in node.names
         }
         assert not any(other in part for part in imported), f"{name} imports {other}"
+
+
+def test_the_pipeline_sends_a_scene_back_before_the_scripts_gate(tmp_path: Path) -> None:
+    """Through the real recipe: the critique's expand hook, the scene job, the review gate."""
+    from fake_story import scene_draft, story_script
+
+    from reelwright import pipeline
+    from reelwright.recipe import DRAMA
+
+    script = story_script(episodes=1, lang="en")
+    fake = ScriptedModel()
+    for key, replies in script["replies"].items():
+        schema, _, node = key.partition("@")
+        fake.add(schema, *replies, node=node or None)
+    bad = scene_draft("en", 1, 1)
+    bad["action"] = "At midnight, " + bad["action"][0].lower() + bad["action"][1:]
+    fake.by_key["SceneDraft@scene:1.1"].clear()
+    fake.add("SceneDraft", bad, scene_draft("en", 1, 1), node="scene:1.1")
+    settings = RunSettings(
+        premise="A young fisherman", episodes=1, episode_seconds=45, llm="fake:x", review=True
+    )
+    run = pipeline.start(settings, tmp_path, DRAMA)
+    gate = None
+    for _ in range(3):
+        outcome = pipeline.execute(run, settings, DRAMA, backend=fake)
+        gate = outcome.gate
+        if gate in (None, "scripts") or outcome.failed:
+            break
+    assert gate == "scripts" and not outcome.failed
+    plan = run.load_plan()
+    report = critics.CritiqueReport.model_validate(plan.payload(CRITIQUE))
+    assert [r.round for r in report.rounds] == [1, 2]
+    assert report.rounds[0].by_kind == {"time_mismatch": 1}
+    assert report.final_issues == [] and plan.payload("scene:1.1")["revision"] == 1
+    assert "At midnight" not in plan.payload("scene:1.1")["action"]
+    assert fake.calls_for("SceneDraft") == 4

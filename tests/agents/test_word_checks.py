@@ -44,12 +44,24 @@ def test_unknown_as_a_name_is_not_an_unknown_character(word: str) -> None:
         ("zh", "scene:1.2", "林海", "赵虎已经死了，我不敢相信。", "status_contradiction"),
         ("en", "scene:1.1", "Kai", "Marcus, get off my dock!", "unknown_name"),
         ("zh", "scene:1.1", "林海", "王强，你给我滚！", "unknown_name"),
-        ("en", "scene:1.1", "Kai", "Rook is my brother, and nobody touches family.", "relation_mismatch"),
+        (
+            "en",
+            "scene:1.1",
+            "Kai",
+            "Rook is my brother, and nobody touches family.",
+            "relation_mismatch",
+        ),
         ("zh", "scene:1.1", "林海", "赵虎是我哥哥，谁也别动他。", "relation_mismatch"),
-        ("en", "scene:1.2", "Lena", "I know the truth: he gambled away the boat insurance.", "secret_early"),
+        (
+            "en",
+            "scene:1.2",
+            "Lena",
+            "I know the truth: he gambled away the boat insurance.",
+            "secret_early",
+        ),
         ("zh", "scene:1.2", "林秀兰", "我知道，他赌输了渔船的保险金。", "secret_early"),
     ],
-)  # fmt: skip
+)
 def test_a_line_against_the_plan_is_caught(
     lang: str, sid: str, speaker: str, text: str, kind: str
 ) -> None:

@@ -99,11 +99,20 @@ def test_a_scene_draft_becomes_a_scene_with_the_plans_ledger() -> None:
         {
             "action": "Rain on the roof.",
             "lines": [
-                {"speaker": "Lin Hai (19)", "text": "I am going out tonight.", "emotion": "Determined (valence 0.5)"},
-                {"speaker": "Mei", "text": "The sea took your father. It took my brother. It will not take you, not while I still breathe.", "emotion": "afraid"},
+                {
+                    "speaker": "Lin Hai (19)",
+                    "text": "I am going out tonight.",
+                    "emotion": "Determined (valence 0.5)",
+                },
+                {
+                    "speaker": "Mei",
+                    "text": "The sea took your father. It took my brother. "
+                    "It will not take you, not while I still breathe.",
+                    "emotion": "afraid",
+                },
             ],
         }
-    )  # fmt: skip
+    )
     scene = to_scene(draft, plan.scenes[0], ledger_for([plan], 1, 1, b), b)
     assert scene.lines[0].speaker == "Lin Hai" and scene.lines[0].emotion == "determined"
     assert len(scene.lines) == 3, "a line too long for one breath is split at a sentence end"
@@ -171,9 +180,25 @@ def test_series_md_names_each_episodes_pattern() -> None:
     plan_outline, _ = _plan(outline("en", 1, 3))
     plan = Plan()
     plan.add("series", "series", "writer", payload=bible("en"), status="done")
-    plan.add("episode:1", "episode", "writer", ["series"], status="done",
-             payload=plan_outline.model_dump(mode="json"))  # fmt: skip
+    plan.add(
+        "episode:1",
+        "episode",
+        "writer",
+        ["series"],
+        status="done",
+        payload=plan_outline.model_dump(mode="json"),
+    )
     text = series_markdown(_bible(), plan)
     assert f"**Pattern:** {plan_outline.pattern}" in text
     assert plan_outline.scenes[0].step in text
     assert "Mei is Lin Hai's mother" in text
+
+
+def test_a_kin_role_without_a_relation_still_fixes_the_ages() -> None:
+    """Seen on the embedded model: relations left empty, 'mother' 35 to a son of 20."""
+    b = _bible()
+    b.relations = []
+    b.characters[0].age, b.characters[1].age = 20, 35
+    fixed, _ = repair_bible(b, "A young fisherman battles the raging sea to save his mother")
+    assert [(r.a, r.kind, r.b) for r in fixed.relations] == [("Mei", "mother", "Lin Hai")]
+    assert fixed.characters[1].age - fixed.characters[0].age >= 16

@@ -91,7 +91,9 @@ def test_no_good_reply_is_paid_for_twice(faulty_run: FaultRun) -> None:
 def test_a_node_that_keeps_failing_says_why_and_resume_finishes(tmp_path: Path) -> None:
     # tool calling only (the endpoint refuses both response formats), and the
     # second scene's tool call always comes back with cut-off arguments
-    faults = Faults(refuse=("json_schema", "json_object"), always={"SceneDraft@scene:1.2": "tool_args"})
+    faults = Faults(
+        refuse=("json_schema", "json_object"), always={"SceneDraft@scene:1.2": "tool_args"}
+    )
     first = make_through_stub(tmp_path, faults)
     assert first.returncode == 1 and first.run is not None
     assert first.failed == ["scene:1.2"]

@@ -81,7 +81,7 @@ def with_plan(story: StoryView) -> StoryView:
     """
     last: dict[str, tuple[str, float]] = {}
     for episode in sorted(story.episodes, key=lambda e: e.number):
-        for k, (sid, sc) in enumerate(episode.scenes.items()):
+        for k, sc in enumerate(episode.scenes.values()):
             if k >= len(episode.outline.scenes):
                 break
             b = episode.outline.scenes[k]
