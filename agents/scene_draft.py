@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from .checks.text import Names, has_cjk
+from .checks.text import Names, has_cjk, placeholder
 from .common import language_problems
 from .craft import one_word
 from .schemas import Bible, DialogueLine, Ledger, Scene, SceneBeat, SceneDraft
-from .story_plan import breath_limit, placeholder
+from .story_plan import breath_limit
 
 MAX_LINES = 12
 _SPLIT = re.compile(r"(?<=[.!?。！？…])\s*")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .checks.text import Names, has_cjk, item_tokens, norm
+from .checks.text import Names, has_cjk, item_tokens, norm, placeholder
 from .craft import CraftChoice, label_valence, one_word
 from .schemas import (
     BeatDraft,
@@ -29,17 +29,8 @@ from .schemas import (
     TimeOfDay,
 )
 
-PLACEHOLDERS = frozenset(
-    "nothing none nobody no one noone unknown n/a na null nil empty someone everyone all "
-    "narrator crowd 无 没有 无人 未知 空 所有人 大家 旁白".split()
-)
 SWING_WITHOUT_CAUSE = 1.0  # |end - start| valence allowed when the turn names no cause
 CARRY_OVER = 0.6  # a start feeling this far from the last scene's end is reset to it
-
-
-def placeholder(text: str) -> bool:
-    flat = norm(text)
-    return not flat or flat in PLACEHOLDERS or flat.replace(" ", "") in PLACEHOLDERS
 
 
 def time_of_day(hour: int) -> TimeOfDay:
@@ -280,11 +271,6 @@ def ledger_for(outlines: list[Outline], ep: int, sc: int, bible: Bible) -> Ledge
             props_used=[g.item for g in beat.gives],
         )
     raise KeyError(f"no scene {ep}.{sc} in the plan")
-
-
-def plan_lines(seconds: float, scenes: int) -> int:
-    """Spoken lines a scene needs: about one line per 3.5 s of screen time, 4 to 12."""
-    return max(4, min(12, round(seconds / 3.5 / max(1, scenes))))
 
 
 def breath_limit(text: str) -> bool:

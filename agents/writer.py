@@ -15,13 +15,13 @@ from reelwright import ids
 from reelwright.context import AgentContext
 
 from .bible_rules import relations_brief, repair_bible
-from .checks.text import Names
+from .checks.text import Names, plan_lines
 from .common import ask, bible_of, characters_brief, has_cjk, language_problems, language_rule
 from .craft import pick_craft
 from .plan_text import characters_here, clock, facts
 from .scene_draft import draft_problems, resolve, script_text, to_scene
 from .schemas import Bible, Issue, Outline, OutlineDraft, Scene, SceneDraft
-from .story_plan import build_outline, ledger_for, plan_lines, state_at, state_before
+from .story_plan import build_outline, ledger_for, state_at, state_before
 
 
 def scene_count(episode_seconds: float) -> int:

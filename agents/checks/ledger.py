@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 from ..schemas import CharacterState, Issue, Scene, StoryView
-from ..story_plan import placeholder
 from .text import (
     CJK_RE,
     Names,
     episode_node,
     issue,
+    placeholder,
     same_fact,
     same_item,
     scenes_in_order,

@@ -12,9 +12,8 @@ import re
 
 from ..craft import label_valence
 from ..schemas import Issue, StoryView
-from ..story_plan import plan_lines
 from .plan_view import ScenePlan, planned
-from .text import CJK_RE, Names, issue, item_tokens, sentence_around
+from .text import CJK_RE, Names, issue, item_tokens, plan_lines, sentence_around
 
 HourRange = tuple[int, int]
 TIME_WORDS_EN: dict[str, HourRange] = {

@@ -189,3 +189,19 @@ def issue(node: str, kind: str, severity: str, evidence: str, fix: str) -> Issue
             "source": "code",
         }
     )
+
+
+PLACEHOLDERS = frozenset(
+    "nothing none nobody no one noone unknown n/a na null nil empty someone everyone all "
+    "narrator crowd 无 没有 无人 未知 空 所有人 大家 旁白".split()
+)
+
+
+def placeholder(text: str) -> bool:
+    flat = norm(text)
+    return not flat or flat in PLACEHOLDERS or flat.replace(" ", "") in PLACEHOLDERS
+
+
+def plan_lines(seconds: float, scenes: int) -> int:
+    """Spoken lines a scene needs: about one line per 3.5 s of screen time, 4 to 12."""
+    return max(4, min(12, round(seconds / 3.5 / max(1, scenes))))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fake_story import bible, outline
 
 from reelwright.agents.bible_rules import repair_bible
+from reelwright.agents.checks.text import plan_lines
 from reelwright.agents.craft import label_valence, one_word, pick_craft
 from reelwright.agents.scene_draft import draft_problems, split_breath, to_scene
 from reelwright.agents.schemas import Bible, OutlineDraft, SceneDraft
-from reelwright.agents.story_plan import build_outline, ledger_for, plan_lines
+from reelwright.agents.story_plan import build_outline, ledger_for
 from reelwright.agents.writer import nearest_location, scene_count
 
 
