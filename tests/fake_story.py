@@ -424,12 +424,14 @@ def story_script(
     replies: dict[str, list[Any]] = {
         "Bible@series": [bible(lang)],
         "CriticReport": [{"issues": []}] * (4 * episodes),
+        # the same looks for every scene, so keyed by schema alone (no node tag needed)
+        "Takes": [takes()] * (episodes * scenes),
     }
     for ep in range(1, episodes + 1):
         replies[f"Outline@episode:{ep}"] = [outline(lang, ep, scenes)]
         for s in range(1, scenes + 1):
             replies[f"Scene@scene:{ep}.{s}"] = [scene(lang, ep, s)]
-            replies[f"Takes@shotlist:{ep}.{s}"] = [takes()]
+
     return {"delay_s": delay_s, "concurrency": concurrency, "replies": replies}
 
 
