@@ -25,7 +25,7 @@ __all__ = ["enforce", "plan_shots", "shots_from_takes", "speech_seconds"]
 
 LENS: dict[ShotSize, int] = {"ECU": 100, "CU": 85, "MCU": 65, "MS": 50, "WS": 28, "EWS": 18}
 SIDES: list[ScreenPosition] = ["left", "right", "center"]
-TAKE_TOKENS = 40  # generous per-shot output budget for one compact take
+TAKE_TOKENS = 60  # per-shot cap: a take at its longest strings is about 50 tokens
 
 
 def plan_shots(ctx: NodeContext) -> dict[str, Any]:
