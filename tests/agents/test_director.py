@@ -197,6 +197,14 @@ def test_a_short_scene_emits_a_critique_for_the_writers_room(tmp_path: Path) -> 
     assert critiques[0]["issues"][0]["node"] == "scene:1.2"
 
 
+def test_a_look_that_only_repeats_the_line_is_dropped(tmp_path: Path) -> None:
+    sc = long_scene()
+    echo = {"shots": [["CU", "low", "static", sc.lines[0].text, "Lin Hai (determined)"]] * 9}
+    ctx, _ = context(tmp_path, ScriptedModel().add("Takes", echo), sc, "shotlist:1.2")
+    first = ShotList.model_validate(plan_shots(ctx)).shots[0]
+    assert first.description == "Lin Hai speaks" and "(" not in first.performance
+
+
 def test_a_model_that_fails_still_gets_the_laid_out_shots(tmp_path: Path) -> None:
     sc = long_scene()
     fake = ScriptedModel().add("Takes", "not json", "still not json")
