@@ -25,7 +25,7 @@ __all__ = ["enforce", "plan_shots", "shots_from_takes", "speech_seconds"]
 
 LENS: dict[ShotSize, int] = {"ECU": 100, "CU": 85, "MCU": 65, "MS": 50, "WS": 28, "EWS": 18}
 SIDES: list[ScreenPosition] = ["left", "right", "center"]
-TAKE_TOKENS = 40  # generous per-shot output budget for one compact take
+TAKE_TOKENS = 60  # per-shot cap: a take at its longest strings is about 50 tokens
 
 
 def plan_shots(ctx: AgentContext) -> dict[str, Any]:
@@ -161,6 +161,9 @@ def shots_from_takes(
     for i, slot in enumerate(skeleton.slots):
         take = takes[i] if i < len(takes) else None
         size, angle, move, frame, acting = take or _default_look(slot, i)
+        spoken = " ".join(scene.lines[n - 1].text for n in slot.lines)
+        frame = "" if _echoes(frame, spoken) else frame
+        acting = "" if "(" in acting or _echoes(acting, spoken) else acting
         shots.append(
             Shot(
                 size=size,
@@ -176,6 +179,13 @@ def shots_from_takes(
             )
         )
     return shots
+
+
+def _echoes(text: str, spoken: str) -> bool:
+    """A small model often copies the line into `frame`: that is no picture, so drop it."""
+    words = {w.strip(".,!?:;\"'()").lower() for w in text.split()} - {""}
+    said = {w.strip(".,!?:;\"'()").lower() for w in spoken.split()}
+    return bool(words) and len(words & said) / len(words) > 0.6
 
 
 def _default_look(slot: Slot, i: int) -> Take:

@@ -66,8 +66,7 @@ def overlap_groups(events: list[dict[str, Any]]) -> int:
 def plan_episode(scenes: int, shots: str, latency: float) -> dict[str, Any]:
     script = story_script(episodes=1, lang="en", scenes=scenes)
     replies = script["replies"]
-    for s in range(1, scenes + 1):
-        replies[f"ShotList@shotlist:1.{s}"] = [shotlist("en")]
+    replies["ShotList"] = [shotlist("en")] * scenes
     openai_stub.StubState = slow_state(latency)  # type: ignore[misc]
     with tempfile.TemporaryDirectory() as tmp, openai_stub.openai_stub(replies) as (url, _):
         env = {**os.environ, "OPENAI_BASE_URL": url, "OPENAI_API_KEY": "stub"}

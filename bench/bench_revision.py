@@ -99,7 +99,7 @@ def main() -> None:
                 {
                     "Scene@scene:2.2": [new_scene],
                     "CriticReport": [{"issues": []}] * 8,
-                    "Takes@shotlist:2.2": [takes()],
+                    "Takes": [takes()],
                 },
             ),
             (

@@ -616,12 +616,13 @@ def story_script(
         "Bible@series": [bible(lang)],
         "CriticReport": [{"issues": []}] * (4 * episodes),
         "PlanVerdict": [{"answer": "no", "quote": "", "fact": ""}] * (2 * scenes * episodes),
+        # the same looks for every scene, so keyed by schema alone (no node tag needed)
+        "Takes": [takes()] * (episodes * scenes),
     }
     for ep in range(1, episodes + 1):
         replies[f"OutlineDraft@episode:{ep}"] = [outline(lang, ep, scenes)]
         for s in range(1, scenes + 1):
             replies[f"SceneDraft@scene:{ep}.{s}"] = [scene_draft(lang, ep, s)]
-            replies[f"Takes@shotlist:{ep}.{s}"] = [takes()]
     return {"delay_s": delay_s, "concurrency": concurrency, "replies": replies}
 
 

@@ -166,7 +166,7 @@ def test_one_compact_call_per_scene_and_the_first_line_within_three_seconds(
     tmp_path: Path, node: str
 ) -> None:
     sc = long_scene()
-    fake = ScriptedModel().add("Takes", takes(), node=node)
+    fake = ScriptedModel().add("Takes", takes())
     ctx, events_path = context(tmp_path, fake, sc, node)
     payload = plan_shots(ctx)
     plan = ShotList.model_validate(payload)
@@ -187,7 +187,7 @@ def test_one_compact_call_per_scene_and_the_first_line_within_three_seconds(
 
 def test_a_short_scene_emits_a_critique_for_the_writers_room(tmp_path: Path) -> None:
     sc = Scene.model_validate(scene("en", 1, 2))
-    fake = ScriptedModel().add("Takes", takes(), node="shotlist:1.2")
+    fake = ScriptedModel().add("Takes", takes())
     ctx, events_path = context(tmp_path, fake, sc, "shotlist:1.2")
     payload = plan_shots(ctx)
     assert_rules(ShotList.model_validate(payload), sc)
@@ -197,9 +197,17 @@ def test_a_short_scene_emits_a_critique_for_the_writers_room(tmp_path: Path) -> 
     assert critiques[0]["issues"][0]["node"] == "scene:1.2"
 
 
+def test_a_look_that_only_repeats_the_line_is_dropped(tmp_path: Path) -> None:
+    sc = long_scene()
+    echo = {"shots": [["CU", "low", "static", sc.lines[0].text, "Lin Hai (determined)"]] * 9}
+    ctx, _ = context(tmp_path, ScriptedModel().add("Takes", echo), sc, "shotlist:1.2")
+    first = ShotList.model_validate(plan_shots(ctx)).shots[0]
+    assert first.description == "Lin Hai speaks" and "(" not in first.performance
+
+
 def test_a_model_that_fails_still_gets_the_laid_out_shots(tmp_path: Path) -> None:
     sc = long_scene()
-    fake = ScriptedModel().add("Takes", "not json", "still not json", node="shotlist:1.2")
+    fake = ScriptedModel().add("Takes", "not json", "still not json")
     ctx, events_path = context(tmp_path, fake, sc, "shotlist:1.2")
     plan = ShotList.model_validate(plan_shots(ctx))
     assert_rules(plan, sc)

@@ -113,7 +113,7 @@ def test_note_without_node_is_mapped_and_unknown_ids_are_asked_again(
         "Scene@scene:2.2": [new_scene],
         "CriticReport": [{"issues": []}] * 4,
         "PlanVerdict": [{"answer": "no", "quote": "", "fact": ""}],
-        "Takes@shotlist:2.2": [takes()],
+        "Takes": [takes()],
     }
     ep1_before = episode_files(run_copy, 1)
     seq = last_seq(run_copy)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from reelwright.plan import Plan
-from reelwright.progress import PlainLines, Rates
+from reelwright.progress import PlainLines, Rates, RunProgress
 
 
 def test_one_line_per_finished_node_with_agent_node_seconds_and_eta() -> None:
@@ -41,3 +43,12 @@ def test_eta_prices_unmeasured_model_nodes_as_slow_and_media_nodes_as_shared() -
     rates.add("scene", 40.0)
     rates.add("frame", 2.0)
     assert rates.eta(plan) == 40.0 + (2.0 + 2.0) / 2
+
+
+def test_a_piped_run_gets_plain_lines_and_a_terminal_gets_the_bar(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("REELWRIGHT_PROGRESS", raising=False)
+    monkeypatch.setattr("sys.stderr", io.StringIO())  # not a terminal
+    assert RunProgress().plain is not None
+    assert RunProgress(enabled=True).plain is None
