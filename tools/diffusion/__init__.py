@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 import json
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,21 +22,25 @@ INSTALL_HINT = "pip install 'reelwright[diffusers]'"
 
 
 class LazyPipeline:
-    """A pipeline loaded once, on first use; the lock also serialises calls into it.
+    """Base of the diffusers backends: one pipeline, loaded once on first use.
 
-    One diffusion pipeline is one model in memory and is not thread-safe.
+    One diffusion pipeline is one model in memory and is not thread-safe, so the same
+    lock that guards the load also serialises calls into it.
     """
 
-    def __init__(self, load: Callable[[], Any]) -> None:
-        self._load = load
+    def __init__(self) -> None:
         self._pipe: Any = None
-        self.lock = threading.RLock()
+        self._lock = threading.RLock()
 
-    def get(self) -> Any:
-        with self.lock:
+    def pipeline(self) -> Any:
+        """The loaded pipeline; loads once, on first use, from local files only."""
+        with self._lock:
             if self._pipe is None:
                 self._pipe = self._load()
             return self._pipe
+
+    def _load(self) -> Any:
+        raise NotImplementedError
 
 
 class BackendUnavailable(ToolError):

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 SINGLE_FILE_SUFFIXES = {".safetensors", ".ckpt", ".pt", ".pth"}
 
 
-class DiffusersImageBackend:
+class DiffusersImageBackend(LazyPipeline):
     """Frames and character sheets from a local text-to-image pipeline (SD, SDXL, ...)."""
 
     name = "diffusers"
@@ -67,14 +67,9 @@ class DiffusersImageBackend:
         self.config = Path(config) if config else None
         self.max_area = max_area
         self._ip_loaded = False
-        self._loaded = LazyPipeline(self._load)
-        self._lock = self._loaded.lock
+        super().__init__()
 
     # -- loading -----------------------------------------------------------------
-
-    def pipeline(self) -> Any:
-        """The loaded pipeline; loads once, on first use, from local files only."""
-        return self._loaded.get()
 
     def _load(self) -> Any:
         torch, diffusers = import_torch_diffusers()

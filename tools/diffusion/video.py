@@ -98,7 +98,7 @@ def _patch(config: Any, name: str) -> int:
     return int(value[-1] if isinstance(value, list | tuple) else value)
 
 
-class DiffusersVideoBackend:
+class DiffusersVideoBackend(LazyPipeline):
     """Moves a keyframe with a local image-to-video model (Wan, LTX-Video, CogVideoX)."""
 
     name = "diffusers"
@@ -131,14 +131,9 @@ class DiffusersVideoBackend:
         self.model_fps = model_fps
         self.max_area = max_area
         self.cpu_offload = cpu_offload
-        self._loaded = LazyPipeline(self._load)
-        self._lock = self._loaded.lock
+        super().__init__()
 
     # -- loading -----------------------------------------------------------------
-
-    def pipeline(self) -> Any:
-        """The loaded pipeline; loads once, on first use, from local files only."""
-        return self._loaded.get()
 
     def _load(self) -> Any:
         torch, diffusers = import_torch_diffusers()
