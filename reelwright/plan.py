@@ -262,7 +262,17 @@ class Plan:
     # --- persistence --------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
-        return nx.node_link_data(self.g, edges="edges")
+        """Node-link JSON in one canonical order (nodes, edges and keys sorted), so the same
+        plan gives the same bytes however it was built or loaded (memory, SQLite, a file)."""
+        data: dict[str, Any] = nx.node_link_data(self.g, edges="edges")
+        data["graph"] = dict(sorted(data["graph"].items()))
+        nodes = [dict(sorted(n.items())) for n in data["nodes"]]
+        data["nodes"] = sorted(nodes, key=lambda n: _natural_key(n["id"]))
+        edges = [dict(sorted(e.items())) for e in data["edges"]]
+        data["edges"] = sorted(
+            edges, key=lambda e: (_natural_key(e["source"]), _natural_key(e["target"]))
+        )
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
