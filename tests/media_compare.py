@@ -33,8 +33,11 @@ def forget_media(run: RunDir) -> list[str]:
     run.save_plan(plan)
     for folder in MEDIA_DIRS:
         shutil.rmtree(run.path / folder, ignore_errors=True)
-    for path in run.path.glob("episode_*"):
-        path.unlink()
+    for path in run.path.glob("episode_*"):  # the MP4 and exports, and the JianYing draft folder
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
     return media
 
 

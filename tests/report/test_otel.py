@@ -97,8 +97,9 @@ def test_export_writes_genai_spans(revised_copy: Path) -> None:
     assert all(p is roots[0] or p["name"].startswith("invoke_agent") for p in parents)
     outside = [e for e in events if e["type"] == "tool_call" and not e["node"]]
     assert outside and sum(p is roots[0] for p in parents) == len(outside)
-    critique = next(s for s in agents if attrs(s)["reelwright.node"] == "critique:series")
-    assert any(e["name"] == "reelwright.revision" for e in critique.get("events", []))
+    # a revision is the writer's scene node made again with the critique's notes
+    rewrites = [s for s in agents if attrs(s)["reelwright.node"] == "scene:1.1"]
+    assert any(e["name"] == "reelwright.revision" for s in rewrites for e in s.get("events", []))
 
 
 def test_export_is_stable_and_takes_an_output_path(report_runs: ReportRuns, tmp_path: Path) -> None:

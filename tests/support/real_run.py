@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cli_helpers import PREMISE, run_cli
-from fake_story import bible, scene, story_script
+from fake_story import bible, scene, scene_draft, story_script
 from openai_stub import openai_stub
 
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
@@ -45,42 +45,15 @@ class MadeRun:
     requests: int  # model calls the stub answered for `make`
 
 
-def _shotlist() -> dict[str, Any]:
-    """A wide, then two two-shots, each covering two lines: fewer clips than singles."""
-    lines: list[list[int]] = [[], [1, 2], [3, 4]]
-    sizes = ["WS", "MS", "MCU"]
-    return {
-        "shots": [
-            {
-                "size": size,
-                "angle": "eye level",
-                "move": "push in" if not covered else "static",
-                "lens_mm": 24 if not covered else 50,
-                "duration": 2.5 if not covered else 5.0,
-                "characters": [
-                    {"name": "Lin Hai", "position": "left"},
-                    {"name": "Mei", "position": "right"},
-                ],
-                "description": "the hut in the storm" if not covered else "mother and son argue",
-                "performance": "restrained",
-                "emotion": "tension",
-                "lines": covered,
-                "transition": "cut",
-            }
-            for size, covered in zip(sizes, lines, strict=True)
-        ]
-    }
-
-
 def make_script() -> dict[str, list[Any]]:
     """The fake story for one episode, with markup in it and one grounded critic issue."""
     replies = story_script(episodes=1, lang="en")["replies"]
     series = bible("en")
     series["title"] = f"{series['title']} {HOSTILE}"
-    first = scene("en", 1, 1)
+    first = scene_draft("en", 1, 1)
     first["lines"][0]["text"] = f"{first['lines'][0]['text']} {HOSTILE}"
     revised = json.loads(json.dumps(first))
-    revised["lines"][2]["parenthetical"] = "after a long silence"
+    revised["action"] = f"{first['action']} She answers after a long silence."
     revised["lines"][2]["text"] = REVISED_LINE
     issue = {
         "scene": "scene:1.1",
@@ -90,10 +63,8 @@ def make_script() -> dict[str, list[Any]]:
         "fix": CRITIC_FIX,
     }
     replies["Bible@series"] = [series]
-    replies["Scene@scene:1.1"] = [first, revised]  # the second answers the revision
+    replies["SceneDraft@scene:1.1"] = [first, revised]  # the second answers the revision
     replies["CriticReport"] = [{"issues": [issue]}] + [{"issues": []}] * 3
-    for key in [k for k in replies if k.startswith("ShotList@")]:
-        replies[key] = [_shotlist()]
     return replies
 
 
