@@ -9,7 +9,6 @@ per clip, the estimate against what the service billed, and no key in the run fo
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
 import signal
@@ -27,6 +26,7 @@ from mocks.base import MockState
 from openai_stub import openai_stub
 
 from reelwright.plan import Plan
+from reelwright.plan_store import load_plan
 from reelwright.tools.ffmpeg import probe
 
 SECONDS = 20
@@ -195,11 +195,12 @@ def test_budget_below_estimate_stops_before_paying_then_finishes(tmp_path: Path)
 
 
 def _submitted(run: Path) -> int:
+    """Clip tasks saved as submitted in the live plan (the SQLite store, while it runs)."""
     try:
-        data = json.loads((run / "plan.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        plan = load_plan(run)
+    except Exception:  # the store is being created, or the run not yet saved
         return 0
-    return sum(1 for n in data["nodes"] if (n.get("partial") or {}).get("state") == "submitted")
+    return sum(1 for n in plan.iter_nodes() if (n.get("partial") or {}).get("state") == "submitted")
 
 
 def test_kill_9_while_tasks_pending_then_resume_submits_nothing_twice(tmp_path: Path) -> None:
