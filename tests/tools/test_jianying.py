@@ -7,6 +7,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from support.media import pattern_clip
 
 from reelwright.tools.ffmpeg import run_ffmpeg
 from reelwright.tools.jianying import PLACEHOLDER, DraftError, read_draft, us, write_draft
@@ -22,21 +23,7 @@ def shots(tmp_path: Path) -> list[TimelineShot]:
     clips = []
     for i in range(3):
         p = media / f"sh{i}.mp4"
-        run_ffmpeg(
-            [
-                "-f",
-                "lavfi",
-                "-i",
-                f"testsrc=s=108x192:r=30:d={i + 2}",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-pix_fmt",
-                "yuv420p",
-                str(p),
-            ]
-        )
+        pattern_clip(p, i + 2)
         clips.append(p)
     still = media / "frame.png"
     run_ffmpeg(["-f", "lavfi", "-i", "color=c=white:s=108x192", "-frames:v", "1", str(still)])

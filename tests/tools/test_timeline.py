@@ -6,6 +6,7 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from support.media import pattern_clip
 
 from reelwright.tools.ffmpeg import run_ffmpeg
 from reelwright.tools.timeline import (
@@ -23,21 +24,7 @@ def shots(tmp_path: Path) -> list[TimelineShot]:
     clips = []
     for i in range(3):
         p = tmp_path / f"sh{i}.mp4"
-        run_ffmpeg(
-            [
-                "-f",
-                "lavfi",
-                "-i",
-                f"testsrc=s=108x192:r=30:d={i + 2}",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "ultrafast",
-                "-pix_fmt",
-                "yuv420p",
-                str(p),
-            ]
-        )
+        pattern_clip(p, i + 2)
         clips.append(p)
     wav = tmp_path / "line.wav"
     run_ffmpeg(["-f", "lavfi", "-i", "sine=duration=1.2:sample_rate=48000", str(wav)])
