@@ -23,7 +23,7 @@ from .common import bible_of, record_artifact
 from .cut_models import EditLine, EditShot
 from .pacing import paced, pacing_pass
 from .schemas import Scene
-from .sendback import emit_pacing, pacing_payload
+from .sendback import emit_pacing, pacing_payload, writer_notes
 
 
 def voice_line(ctx: AgentContext) -> dict[str, Any]:
@@ -130,6 +130,21 @@ def cut_episode(ctx: AgentContext) -> dict[str, Any]:
         fps=settings.fps,
         short_of_material=short_of_material(ctx, ep),
     )
+    # The cut that sent scenes back keeps its pacing; this rerun counts its rounds on.
+    previous = ctx.payload(ctx.node_id) or {}
+    earlier = previous.get("pacing") if previous.get("resend") else None
+    used = int(previous.get("sendback_rounds", 0)) if earlier else 0
+    resend = writer_notes(paced_pass) if used < settings.pacing_rounds else {}
+    if resend:
+        # Not rendered: the rewritten scenes make this cut stale at once (expand_cut).
+        emit_pacing(ctx, paced_pass, paced_pass.after)
+        return {
+            "seconds": round(sum(s.duration for s in shots), 3),
+            "shots": [{"id": s.shot_id, "seconds": s.duration} for s in shots],
+            "pacing": pacing_payload(paced_pass, paced_pass.after, earlier),
+            "resend": resend,
+            "sendback_rounds": used + 1,
+        }
     cut_shots, cues, timeline, markers = [], [], [], []
     t = 0.0
     scene_seen: set[str] = set()
@@ -211,7 +226,8 @@ def cut_episode(ctx: AgentContext) -> dict[str, Any]:
         "seconds": round(t, 3),
         "shots": [{"id": s.shot_id, "seconds": s.duration} for s in shots],
         "sha256": file_sha256(mp4),
-        "pacing": pacing_payload(paced_pass, heard),
+        "pacing": pacing_payload(paced_pass, heard, earlier),
+        "sendback_rounds": used,
     }
 
 

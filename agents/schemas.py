@@ -277,7 +277,9 @@ CriticKind = Literal[
     "sentiment_mismatch",
     "plan_contradiction",  # a closed question: the words say otherwise than the plan
 ]
-IssueKind = Literal[CodeKind, CriticKind]
+# What the editor measures on the cut and sends back to the scene's writer.
+PacingKind = Literal["short_of_material", "too_much_material", "no_tail_line"]
+IssueKind = Literal[CodeKind, CriticKind, PacingKind]
 
 
 class Issue(BaseModel):

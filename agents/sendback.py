@@ -9,6 +9,29 @@ from reelwright.context import AgentContext
 from reelwright.tools.pacing import PacingFigures
 
 from .cut_models import EditShot, PacingPass, RoundNote, SendBack
+from .schemas import Issue
+
+# What the scene's writer is asked to do about each pacing problem sent to it.
+WRITER_FIX = {
+    "short_of_material": "add spoken lines that carry the scene's turn (a question, a refusal, "
+    "a line said under the breath), keeping every planned fact; no filler",
+    "too_much_material": "cut the weakest lines so the scene fits its time; keep the turn",
+    "no_tail_line": "end the scene on a spoken line that leaves the cliffhanger open",
+}
+
+
+def writer_notes(result: PacingPass) -> dict[str, list[dict[str, Any]]]:
+    """What the writers can fix, as repair notes per scene node (the critique's format)."""
+    notes: dict[str, list[dict[str, Any]]] = {}
+    for b in result.sent_back:
+        if b.sent_to != "writer" or b.kind not in WRITER_FIX:
+            continue
+        issue = Issue.model_validate(
+            {"node": b.node, "kind": b.kind, "severity": "high", "evidence": b.detail,
+             "fix": WRITER_FIX[b.kind]}
+        )  # fmt: skip
+        notes.setdefault(b.node, []).append(issue.model_dump())
+    return notes
 
 
 def emit_pacing(ctx: AgentContext, result: PacingPass, heard: PacingFigures) -> None:
@@ -52,9 +75,22 @@ def emit_pacing(ctx: AgentContext, result: PacingPass, heard: PacingFigures) -> 
     )
 
 
-def pacing_payload(result: PacingPass, heard: PacingFigures) -> dict[str, Any]:
-    """What the cut node keeps: figures before and after the editor's pass, and as heard."""
-    return {
+def pacing_payload(
+    result: PacingPass, heard: PacingFigures, earlier: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the cut node keeps: figures before and after the editor's pass, and as heard.
+
+    `earlier` is the pacing of the cut that sent scenes back to their writers: its
+    planned figures become "first" and what it sent back "rewritten", so the report
+    shows the episode before and after the rewrite.
+    """
+    out: dict[str, Any] = {}
+    if earlier:
+        out["first"] = earlier.get("first") or earlier.get("before")
+        out["rewritten"] = list(earlier.get("rewritten", [])) + [
+            b for b in earlier.get("sent_back", []) if b.get("sent_to") == "writer"
+        ]
+    return out | {
         "before": result.before.model_dump(),
         "after": result.after.model_dump(),
         "audio": heard.model_dump(),

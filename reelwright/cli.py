@@ -62,6 +62,10 @@ def make(
     runs_dir: RunsDir = Path("runs"),
     seed: int = 0,
     critique_rounds: Annotated[int, typer.Option(min=0, max=5)] = 2,
+    pacing_rounds: Annotated[
+        int,
+        typer.Option(min=0, max=3, help="Times a cut may send thin scenes back to their writer."),
+    ] = 1,
     model_critics: Annotated[
         bool, typer.Option(help="Ask the model critics too (skipped where measured useless).")
     ] = True,
@@ -121,6 +125,7 @@ def make(
             "llm": check_llm_spec(llm),
             "seed": seed,
             "critique_rounds": critique_rounds,
+            "pacing_rounds": pacing_rounds,
             "model_critics": model_critics,
             "images": images,
             "video": video,

@@ -13,7 +13,8 @@ Read it top to bottom to see the whole production. The graph starts as one node,
       -> shotlist:N.S (director) -> shot:N.S.K (cinematographer: visual prompt)
            -> frame:N.S.K (image backend) -> clip:N.S.K (video backend)
          line:N.S.L (voiced dialogue, editor)
-      -> cut:N (the edited episode, editor)
+      -> cut:N (the edited episode, editor; scenes too short for their time, or
+         ending on no line, go back to their writer first, bounded by --pacing-rounds)
 
 Review gates stop a run after the bible, the scripts and the shot lists.
 """
@@ -29,7 +30,7 @@ from reelwright.agents.schemas import Bible, Outline, ShotList
 from reelwright.context import AgentContext
 from reelwright.plan import Plan
 from reelwright.prompts import fingerprint
-from reelwright.repair_loop import expand_critique
+from reelwright.repair_loop import expand_critique, expand_cut
 from reelwright.scheduler import Job
 from reelwright.settings import RunSettings
 from reelwright.tools.llm import LLM
@@ -139,7 +140,7 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
         "cut": Job(
             editor.cut_episode,
             "ffmpeg",
-            None,
+            expand_cut,
             {"fps": settings.fps, "seconds": settings.episode_seconds},
         ),
     }

@@ -24,6 +24,8 @@ class RunSettings(BaseModel):
     llm: str = "local"
     seed: int = 0
     critique_rounds: int = Field(default=2, ge=0, le=5)
+    # times a cut may send scenes short of material back to their writer before rendering
+    pacing_rounds: int = Field(default=1, ge=0, le=3)
     # model critics (closed plan questions, open critics) on top of the code checks;
     # a critic whose measured recall on the backend is zero is skipped either way
     model_critics: bool = True

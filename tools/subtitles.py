@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, model_validator
 _NO_LINE_START = set("，。！？、；：,.!?;:)]}」』）》〉】〕…—～%'\"”’")
 _NO_LINE_END = set("([{「『（《〈【〔“‘")
 _LINE_HEIGHT_EM = 1.448
+MAX_LINES = 2  # a cue never wraps to more lines than this
 
 
 class Cue(BaseModel):
@@ -70,6 +71,12 @@ class CaptionLayout(BaseModel):
     def bottom(self) -> int:
         """The lowest pixel row a caption's glyphs reach."""
         return self.height - self.margin_v
+
+    @property
+    def top(self) -> int:
+        """The highest row a caption of MAX_LINES lines reaches: what a frame's own marks
+        (move badges, name tags) keep clear of."""
+        return self.bottom - math.ceil(MAX_LINES * self.font_size * 1.25)
 
 
 def caption_layout(width: int, height: int) -> CaptionLayout:
@@ -259,7 +266,7 @@ def _join_lines(lines: list[str]) -> str:
     return out
 
 
-def fit_cues(cues: Sequence[Cue], layout: CaptionLayout, max_lines: int = 2) -> list[Cue]:
+def fit_cues(cues: Sequence[Cue], layout: CaptionLayout, max_lines: int = MAX_LINES) -> list[Cue]:
     """Split cues that would wrap to more than `max_lines` lines into consecutive cues,
     at clause ends where possible, sharing the time by text width, so a caption never
     covers much of the picture."""
@@ -310,7 +317,7 @@ def write_ass(
     font_family: str,
     *,
     layout: CaptionLayout | None = None,
-    max_lines: int = 2,
+    max_lines: int = MAX_LINES,
 ) -> Path:
     """Write an ASS file for burn-in, sized to the video and wrapped to the safe box;
     cues longer than `max_lines` lines are split in time (see `fit_cues`)."""

@@ -8,8 +8,13 @@ from typing import Any
 from reelwright.report.data import as_dict, as_list, num
 from reelwright.report.svg import esc
 
-PHASES = ("before", "after", "audio")
-HEADS = {"before": "planned", "after": "cut", "audio": "heard"}
+PHASES = ("first", "before", "after", "audio")
+HEADS = {"first": "before rewrite", "before": "planned", "after": "cut", "audio": "heard"}
+
+
+def _phases(pacing: dict[str, Any]) -> tuple[str, ...]:
+    """The columns this cut has: "before rewrite" only after scenes were sent back."""
+    return tuple(p for p in PHASES if p != "first" or pacing.get("first"))
 
 
 def _s(value: Any) -> str:
@@ -31,7 +36,7 @@ def _yes(value: Any) -> str:
 
 def _figure_rows(pacing: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """(label, one cell per phase) for each figure."""
-    figs = [as_dict(pacing.get(p)) for p in PHASES]
+    figs = [as_dict(pacing.get(p)) for p in _phases(pacing)]
 
     def row(label: str, cell: Any) -> tuple[str, list[str]]:
         return label, [cell(f) if f else "-" for f in figs]
@@ -78,13 +83,19 @@ def pacing_html(pacing: Any) -> str:
     p = as_dict(pacing)
     if not p:
         return ""
-    head = "".join(f"<th>{HEADS[x]}</th>" for x in PHASES)
+    head = "".join(f"<th>{HEADS[x]}</th>" for x in _phases(p))
     rows = "".join(
         f"<tr><td>{esc(label)}</td>{''.join(f'<td>{esc(c)}</td>' for c in cells)}</tr>"
         for label, cells in _figure_rows(p)
     )
     fixes = as_list(p.get("fixes"))
     sent = as_list(p.get("sent_back"))
+    rewritten = as_list(p.get("rewritten"))
+    rewrite_items = "".join(
+        f"<li><span class='mono'>{esc(b.get('node'))}</span> {esc(b.get('kind'))}: "
+        f"{esc(b.get('detail'))}</li>"
+        for b in map(as_dict, rewritten)
+    )
     fix_items = "".join(
         f"<li>{esc(f.get('kind'))} <span class='mono'>{esc(f.get('shot'))}</span> "
         f"{num(f.get('before')):.2f} → {num(f.get('after')):.2f} s</li>"
@@ -106,6 +117,11 @@ def pacing_html(pacing: Any) -> str:
             else ""
         )
         + (f"<p>Sent back:</p><ul>{sent_items}</ul>" if sent else "")
+        + (
+            f"<p>Rewritten by their writer before this cut:</p><ul>{rewrite_items}</ul>"
+            if rewritten
+            else ""
+        )
         + "</div>"
     )
 
@@ -120,7 +136,7 @@ def pacing_lines(node_id: str, pacing: Any) -> list[str]:
     p = as_dict(pacing)
     if not p:
         return []
-    out = [f"pacing   {node_id}   " + "".join(f"{HEADS[x]:>26}" for x in PHASES)]
+    out = [f"pacing   {node_id}   " + "".join(f"{HEADS[x]:>26}" for x in _phases(p))]
     out += [
         f"  {label:<29}" + "".join(f"{c:>26}" for c in cells) for label, cells in _figure_rows(p)
     ]
@@ -128,5 +144,9 @@ def pacing_lines(node_id: str, pacing: Any) -> list[str]:
     for b in map(as_dict, as_list(p.get("sent_back"))):
         out.append(
             f"  sent back to {b.get('sent_to')}: {b.get('node')} {b.get('kind')}: {b.get('detail')}"
+        )
+    for b in map(as_dict, as_list(p.get("rewritten"))):
+        out.append(
+            f"  rewritten before this cut: {b.get('node')} {b.get('kind')}: {b.get('detail')}"
         )
     return out

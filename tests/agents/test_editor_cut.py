@@ -8,14 +8,17 @@ import json
 import threading
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import opentimelineio as otio
 import pytest
 import srt
 
 from reelwright.agents.editor import cut_episode
+from reelwright.agents.schemas import Issue
 from reelwright.events import EventLog, read_events
 from reelwright.plan import Plan
+from reelwright.repair_loop import expand_cut
 from reelwright.scheduler import NodeContext
 from reelwright.tools.ffmpeg import probe, run_ffmpeg
 from reelwright.tools.jianying import read_draft
@@ -58,9 +61,8 @@ def _shot_payload(sid: str, seconds: float, line_ids: list[str], last: bool) -> 
     }
 
 
-@pytest.fixture(scope="module")
-def cut(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Path]:
-    tmp_path = tmp_path_factory.mktemp("run")
+def _planted(tmp_path: Path, pacing_rounds: int) -> tuple[NodeContext[Any], Plan]:
+    """The planted episode's plan, and the cut node's context over it."""
     still = tmp_path / "frames" / "still.png"
     still.parent.mkdir()
     run_ffmpeg(["-f", "lavfi", "-i", "color=c=0x405060:s=72x128", "-frames:v", "1", str(still)])
@@ -104,9 +106,18 @@ def cut(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Pa
             plan.add(f"{kind}:{sid}", kind, "cinematographer")
             plan.node(f"{kind}:{sid}")["payload"] = payload
     events = EventLog(tmp_path / "events.jsonl", "test")
-    settings = SimpleNamespace(size=(72, 128), fps=30, episode_seconds=30.0, lang="en")
+    settings = SimpleNamespace(
+        size=(72, 128), fps=30, episode_seconds=30.0, lang="en", pacing_rounds=pacing_rounds
+    )
     services = SimpleNamespace(settings=settings, run=SimpleNamespace(path=tmp_path))
-    ctx = NodeContext("cut:1", plan, threading.RLock(), events, "editor", services)
+    return NodeContext("cut:1", plan, threading.RLock(), events, "editor", services), plan
+
+
+@pytest.fixture(scope="module")
+def cut(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object], Path]:
+    """The cut with no send-back rounds left: it renders and names what it cannot fix."""
+    tmp_path = tmp_path_factory.mktemp("run")
+    ctx, _ = _planted(tmp_path, pacing_rounds=0)
     return cut_episode(ctx), tmp_path
 
 
@@ -147,3 +158,35 @@ def test_what_cannot_be_fixed_is_sent_back_by_name(cut: tuple[dict[str, object],
     assert len(final) == 1 and final[0]["node"] == "cut:1"
     assert {i["node"] for i in final[0]["issues"]} >= {"scene:1.2"}
     assert json.dumps(final[0]["sent_back"])  # plain JSON in the log
+
+
+def test_a_thin_scene_goes_back_to_its_writer_once_before_rendering(tmp_path: Path) -> None:
+    ctx, plan = _planted(tmp_path, pacing_rounds=1)
+    plan.add("scene:1.2", "scene", "writer")
+    plan.node("scene:1.2").update(status="done", payload={"revision": 1})
+    first = cut_episode(ctx)
+    # the scene is sent back instead of rendering a cut that its rewrite makes stale
+    assert not (tmp_path / "episode_01.mp4").exists()
+    resend = first["resend"]
+    assert "scene:1.2" in resend and all(k.startswith("scene:1.") for k in resend)
+    issues = [Issue.model_validate(i) for i in resend["scene:1.2"]]
+    assert "short_of_material" in {i.kind for i in issues}
+    assert any("one line for a 15 s beat" in i.evidence for i in issues)
+
+    plan.node("cut:1").update(status="done", payload=first)
+    expand_cut(plan, "cut:1")
+    scene = plan.node("scene:1.2")
+    assert scene["status"] == "stale"
+    assert scene["notes"]["round"] == 2  # its writer's second version
+    assert scene["notes"]["issues"] == resend["scene:1.2"]
+    scene["status"] = "done"
+    expand_cut(plan, "cut:1")  # the same round is never sent twice (a resume)
+    assert scene["status"] == "done"
+
+    # The rerun has spent its round: it renders, and shows the cut before the rewrite.
+    second = cut_episode(ctx)
+    assert (tmp_path / "episode_01.mp4").is_file() and "resend" not in second
+    assert second["sendback_rounds"] == 1
+    pacing = second["pacing"]
+    assert pacing["first"] == first["pacing"]["before"]
+    assert {b["node"] for b in pacing["rewritten"]} == set(resend)

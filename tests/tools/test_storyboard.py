@@ -221,3 +221,25 @@ def test_a_long_line_is_elided_inside_the_notes_box(tmp_path: Path) -> None:
     assert y1 < 0.5 * rgb.shape[0]  # at most a few lines, the picture stays visible
     white = (rgb[y0:y1].min(axis=2) > 200).any(axis=0)  # columns holding white text
     assert white[x0:x1].any() and not white[x1 + 1 :].any()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"size": "MS", "move": "pan right"},
+        {"size": "WS", "move": "static"},
+        {"size": "CU", "move": "push in"},
+        {"size": "MS", "move": "tilt up", "width": 960, "height": 540},
+    ],
+)
+def test_move_badges_stay_clear_of_the_subtitles(tmp_path: Path, change: dict[str, object]) -> None:
+    """Burned-in subtitles sit in a band above the bottom quarter; the frame's own
+    marks (the gold move badge) must not be under them."""
+    from reelwright.tools.subtitles import caption_layout
+
+    req = request(**change)
+    img = render(tmp_path, "f", **change)
+    band = caption_layout(req.width, req.height)
+    rows = img[band.top : band.bottom]
+    assert colour_count(img, (250, 214, 70)) > 0  # the badge is drawn somewhere
+    assert colour_count(rows, (250, 214, 70)) == 0

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from PIL.Image import Resampling
 
 from ..media import Figure, FrameRequest, SheetRequest
+from ..subtitles import caption_layout
 from .figures import SKIN, Tag, draw_figure, draw_label, draw_overhead
 from .marks import caption_box, draw_caption, layout_meta, move_overlay
 from .set import Look, draw_exterior, draw_ground, draw_interior, vignette
@@ -180,11 +181,16 @@ class StoryboardBackend:
             img = img.resize((W, H), Resampling.BICUBIC)
             tags = [(_dutch(a, W, H, (box[3] + 0.01 * h) * SS), n, c, px) for a, n, c, px in tags]
         layer = Image.new("RGBA", (W, H), (0, 0, 0, 0))
-        bottom = 0.74 if h > w else 0.93  # vertical apps cover the bottom quarter
-        region = (0.05 * W, box[3] * SS + 0.03 * H, W * (0.86 if h > w else 0.95), bottom * H)
+        # Marks stay above the burned-in subtitles' band (which ends above the bottom
+        # quarter that vertical apps cover); a name tag in the band moves above it.
+        band = caption_layout(w, h)
+        band_top, band_bottom = band.top * SS, band.bottom * SS
+        region = (0.05 * W, box[3] * SS + 0.03 * H, W * (0.86 if h > w else 0.95), band_top)
         move_overlay(layer, req.move, lay.focus, region)
-        for anchor, name, colour, px in tags:
-            draw_label(ImageDraw.Draw(layer), anchor, name, colour, px)
+        for (x, y), name, colour, px in tags:
+            if band_top - px * 1.4 < y < band_bottom:
+                y = band_top - px * 1.5
+            draw_label(ImageDraw.Draw(layer), (x, y), name, colour, px)
         img = Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB").reduce(SS)
         border = max(2, w // 400)
         ImageDraw.Draw(img).rectangle((0, 0, w - 1, h - 1), outline=INK, width=border)

@@ -258,12 +258,17 @@ def _face(
             fill=INK,
             width=max(lw, int(h * 0.03)),
         )
-    d.arc(
-        (mx - 0.06 * h, ty + 0.58 * h, mx + 0.06 * h, ty + 0.66 * h),
-        20,
-        160,
+    # The nose is a bridge and a foot, not an arc: an arc under the eyes reads as a
+    # second mouth in a close-up.
+    d.line(
+        [
+            (mx + 0.02 * h, ty + 0.54 * h),
+            (mx - 0.035 * h, ty + 0.645 * h),
+            (mx + 0.03 * h, ty + 0.655 * h),
+        ],
         fill=mix(SKIN, INK, 0.45),
         width=lw,
+        joint="curve",
     )
     mouth = (mx - 0.12 * h, ty + 0.7 * h, mx + 0.12 * h, ty + 0.84 * h)
     if valence > 0.25:

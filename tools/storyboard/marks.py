@@ -123,7 +123,7 @@ _Line = tuple[str, ImageFont.FreeTypeFont, RGB, int]
 
 
 def caption_box(req: FrameRequest) -> tuple[list[_Line], tuple[int, int, int, int]]:
-    """The notes box: shot id, timing, size and move, slugline, and the lines of dialogue."""
+    """The notes box: shot id, size and move, slugline, and the lines of dialogue."""
     w, h = req.width, req.height
     r = min(w, h)
     x0, y0 = int(0.06 * w), int((0.065 if h > w else 0.05) * h)
@@ -131,7 +131,8 @@ def caption_box(req: FrameRequest) -> tuple[list[_Line], tuple[int, int, int, in
     pad = int(r * 0.022)
     f_head, f_slug, f_text = font(int(r * 0.032), True), font(int(r * 0.024)), font(int(r * 0.042))
     move = parse_move(req.move).label.lower() if req.move.lower() != "static" else "static"
-    head = f"{req.shot_id}  ·  {req.duration:.1f} s  ·  {req.size.upper()} {move}"
+    # No length: the editor decides it, and a trimmed shot would show the planned one.
+    head = f"{req.shot_id}  ·  {req.size.upper()} {move}"
     where = "INT" if req.interior else "EXT"
     slug = f"{where}. {req.location.upper()} – {req.time_of_day.upper()}  ·  {req.angle.lower()}"
     inner = x1 - x0 - 2 * pad
