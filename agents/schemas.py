@@ -306,3 +306,28 @@ class StoryView(BaseModel):
     bible: Bible
     episodes: list[EpisodeView]
     episode_seconds: float = Field(default=0, description="Target length; 0 skips line counts")
+
+
+# --- the season: a long series planned in parts --------------------------------------
+
+
+class SeasonPartDraft(BaseModel):
+    goal: str = Field(description="What the lead fights for in this stretch, one sentence")
+    turn: str = Field(description="The event that ends the stretch, one sentence")
+
+
+class SeasonDraft(BaseModel):
+    """What the model writes: one goal and one turn per part; code numbers the episodes."""
+
+    parts: list[SeasonPartDraft] = Field(min_length=1, max_length=12)
+
+
+class SeasonPart(SeasonPartDraft):
+    first: int = Field(ge=1, description="First episode of the stretch")
+    last: int = Field(ge=1, description="Last episode of the stretch")
+
+
+class Season(BaseModel):
+    """A long series' arc in parts: each episode outline sees the part it belongs to."""
+
+    parts: list[SeasonPart]

@@ -21,6 +21,7 @@ from .craft import pick_craft
 from .plan_text import characters_here, clock, facts
 from .scene_draft import draft_problems, resolve, script_text, to_scene
 from .schemas import Bible, Issue, Outline, OutlineDraft, Scene, SceneDraft
+from .season import season_of, so_far, stretch
 from .story_plan import build_outline, ledger_for, state_at, state_before
 
 
@@ -84,12 +85,6 @@ def write_outline(ctx: AgentContext) -> Outline:
         position = "This is the last episode: pay off the arc, but still end on a charged moment."
     else:
         position = "Pick up right after the previous episode's cliffhanger."
-    so_far = []
-    if earlier:
-        so_far.append(f"Last episode ended: {earlier[-1].cliffhanger}")
-        so_far.append(f"It is now day {before.day}, {clock(max(0, before.hour), s.lang)}.")
-    if before.dead:
-        so_far.append(f"Dead: {', '.join(sorted(before.dead))}.")
 
     def check(draft: OutlineDraft) -> list[str]:
         problems = []
@@ -119,7 +114,8 @@ def write_outline(ctx: AgentContext) -> Outline:
         relations=relations_brief(bible),
         locations=", ".join(locations),
         arc=bible.arc,
-        so_far=" ".join(so_far) or "(the story starts here)",
+        so_far=so_far(earlier, before, clock(max(0, before.hour), s.lang)),
+        stretch=stretch(season_of(ctx), number, s.episodes),
         episode=number,
         episodes=s.episodes,
         seconds=int(s.episode_seconds),

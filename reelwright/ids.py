@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 SERIES = "series"
+SEASON = "season"  # a long series' arc in parts (only where the series is long)
 CRITIQUE = "critique:series"
 
 

@@ -5,6 +5,8 @@ Read it top to bottom to see the whole production. The graph starts as one node,
 
     series (the bible, writer)
       -> character:* (reference sheets, cinematographer), location:* (writer)
+      -> season (a series of 10 episodes or more: the arc in parts of about ten
+         episodes, each with a goal and a turn; every outline sees its part, writer)
       -> episode:N (the outline: the contract each scene's facts are checked against;
          it follows episode N-1's plan, writer) -> scene:N.S (the words, writer)
       -> critique:series (checks and critics over every scene; failing scenes are
@@ -24,7 +26,16 @@ from __future__ import annotations
 from typing import Any
 
 from reelwright import ids
-from reelwright.agents import cinematographer, critics, director, editor, exports, frames, writer
+from reelwright.agents import (
+    cinematographer,
+    critics,
+    director,
+    editor,
+    exports,
+    frames,
+    season,
+    writer,
+)
 from reelwright.agents import showrunner as showrunner_agent
 from reelwright.agents.schemas import Bible, Outline, ShotList
 from reelwright.context import AgentContext
@@ -38,6 +49,7 @@ from reelwright.workflow import CallLog, Change, Recipe
 
 KINDS = (
     "series",
+    "season",
     "character",
     "location",
     "episode",
@@ -51,11 +63,21 @@ KINDS = (
     "cut",
 )
 # Kinds whose jobs call the model: what a revision's estimate counts.
-MODEL_KINDS = frozenset({"series", "episode", "scene", "critique", "shotlist"})
+MODEL_KINDS = frozenset({"series", "season", "episode", "scene", "critique", "shotlist"})
 # What --plan-only makes: everything before frames, clips, voices and cuts (a character's
 # reference sheet is design: shot plans are made from it).
 PLANNING_KINDS = frozenset(
-    {"series", "character", "location", "episode", "scene", "critique", "shotlist", "shot"}
+    {
+        "series",
+        "season",
+        "character",
+        "location",
+        "episode",
+        "scene",
+        "critique",
+        "shotlist",
+        "shot",
+    }
 )
 GATES = ("bible", "scripts", "shots")
 
@@ -91,6 +113,9 @@ def jobs_for(settings: RunSettings) -> dict[str, Job]:
             {**look, "p": fingerprint("negative_sheet")},
         ),
         "location": Job(_copy_location, "cpu", None, None),
+        "season": Job(
+            season.write_season, "llm", None, {**story, "p": fingerprint("writer_season")}
+        ),
         "episode": Job(
             writer.write_outline,
             "llm",
@@ -183,8 +208,13 @@ def expand_series(plan: Plan, node_id: str) -> None:
         plan.add(ids.location(loc.name), "location", "writer", [ids.SERIES])
     if ids.CRITIQUE not in plan:
         plan.add(ids.CRITIQUE, "critique", "critics", [ids.SERIES])
+    long = season.wants_season(_episode_count(plan))
+    if long:  # a long series is planned in parts first (agents/season.py)
+        plan.add(ids.SEASON, "season", "writer", [ids.SERIES])
     for ep in range(1, _episode_count(plan) + 1):
         plan.add(ids.episode(ep), "episode", "writer", [ids.SERIES])
+        if long:
+            plan.link(ids.SEASON, ids.episode(ep))
         if ep > 1:  # the plan's time, deaths and knowledge carry on from the episode before
             plan.link(ids.episode(ep - 1), ids.episode(ep))
         plan.link(ids.episode(ep), ids.CRITIQUE)

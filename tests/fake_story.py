@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from reelwright.agents.season import part_ranges, wants_season
+
 EN_CAST = [
     {
         "name": "Lin Hai",
@@ -488,6 +490,19 @@ def outline(lang: str, episode: int, scenes: int) -> dict[str, Any]:
     }
 
 
+def season(lang: str, episodes: int) -> dict[str, Any]:
+    """The model's season (SeasonDraft): a goal and a turn for each part of the series."""
+    zh = lang == "zh"
+    parts = []
+    for i in range(1, len(part_ranges(episodes)) + 1):
+        if zh:
+            parts.append({"goal": f"第{i}部分：阿海要保住渔船", "turn": f"第{i}次风暴夺走了渔网"})
+        else:
+            goal = f"Part {i}: Hai fights to keep the boat"
+            parts.append({"goal": goal, "turn": f"Storm {i} takes the nets"})
+    return {"parts": parts}
+
+
 def scene_draft(lang: str, episode: int, number: int) -> dict[str, Any]:
     """The model's reply for a scene (SceneDraft): only the action and the lines."""
     full = scene(lang, episode, number)
@@ -619,6 +634,8 @@ def story_script(
         # the same looks for every scene, so keyed by schema alone (no node tag needed)
         "Takes": [takes()] * (episodes * scenes),
     }
+    if wants_season(episodes):
+        replies["SeasonDraft@season"] = [season(lang, episodes)]
     for ep in range(1, episodes + 1):
         replies[f"OutlineDraft@episode:{ep}"] = [outline(lang, ep, scenes)]
         for s in range(1, scenes + 1):
