@@ -6,9 +6,10 @@ model inside the JSON schema, so they are written as instructions.
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import lru_cache
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, JsonValue, create_model
 
 from reelwright.ids import slugify
 
@@ -331,3 +332,29 @@ class Season(BaseModel):
     """A long series' arc in parts: each episode outline sees the part it belongs to."""
 
     parts: list[SeasonPart]
+
+
+# --- reply schemas that advertise a count ------------------------------------------
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@lru_cache(maxsize=64)
+def counted(schema: type[M], field: str, low: int, high: int) -> type[M]:
+    """`schema` whose JSON schema asks for `low` to `high` items in list `field`.
+
+    A grammar-constrained model (the embedded one) cannot write fewer, so it is not
+    asked three times for a scene that stops after two lines. Python validation keeps
+    the base's limits: a remote model that miscounts gets the caller's check and a
+    repair turn, not a failed node.
+    """
+    base = schema.model_fields[field]
+    # the base's own length limits still validate; the schema advertises the count
+    annotation: Any = Annotated.__class_getitem__((base.annotation, *base.metadata))  # type: ignore[attr-defined]
+    extra: dict[str, JsonValue] = {"minItems": low, "maxItems": high}
+    info = Field(default=base.default, description=base.description, json_schema_extra=extra)
+    fields: dict[str, Any] = {field: (annotation, info)}
+    model: type[M] = create_model(schema.__name__, __base__=schema, **fields)
+    model.__doc__ = schema.__doc__
+    return model

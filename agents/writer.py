@@ -20,7 +20,7 @@ from .common import ask, bible_of, characters_brief, has_cjk, language_problems,
 from .craft import pick_craft
 from .plan_text import characters_here, clock, facts
 from .scene_draft import draft_problems, resolve, script_text, to_scene
-from .schemas import Bible, Issue, Outline, OutlineDraft, Scene, SceneDraft
+from .schemas import Bible, Issue, Outline, OutlineDraft, Scene, SceneDraft, counted
 from .season import season_of, so_far, stretch
 from .story_plan import build_outline, ledger_for, state_at, state_before
 
@@ -102,7 +102,7 @@ def write_outline(ctx: AgentContext) -> Outline:
     draft = ask(
         ctx,
         "writer_outline",
-        OutlineDraft,
+        counted(OutlineDraft, "scenes", wanted, wanted),
         check=check,
         fresh_tries=2,
         keep_near_miss=True,
@@ -186,13 +186,17 @@ def write_scene(ctx: AgentContext) -> Scene:
     def check(draft: SceneDraft) -> list[str]:
         return draft_problems(draft, bible, beat, s.lang, min_lines=max(2, round(0.6 * want)))
 
+    # The embedded model's grammar writes at least want - 1 lines (it stopped at two
+    # when only asked); a remote model that writes fewer meets the check above.
+    reply_schema = counted(SceneDraft, "lines", max(2, want - 1), min(16, want + 2))
+
     if notes is not None:
         current = Scene.model_validate(ctx.payload(ctx.node_id))
         issues = [Issue.model_validate(i) for i in notes.get("issues", [])]
         draft = ask(
             ctx,
             "writer_revise",
-            SceneDraft,
+            reply_schema,
             check=check,
             keep_near_miss=True,
             max_tokens=1300,
@@ -222,7 +226,7 @@ def write_scene(ctx: AgentContext) -> Scene:
     draft = ask(
         ctx,
         "writer_scene",
-        SceneDraft,
+        reply_schema,
         check=check,
         fresh_tries=2,
         keep_near_miss=True,

@@ -132,6 +132,10 @@ class LocalLlamaBackend:
                 n_threads_batch=self.threads_batch,
                 n_batch=self.batch,
                 seed=self.seed,
+                # Read, not mapped: llama.cpp repacks the weights for the CPU anyway, and a
+                # mapped file stays in RSS beside the copy (measured 1.87 GB against 1.28 GB
+                # for the embedded model, the same tokens/s).
+                use_mmap=False,
                 verbose=False,
                 **extra,
             )
