@@ -156,7 +156,13 @@ def write_script(
                 ],
             )
         )
-    script = Script(title=f"{bible.title}: {outline.title}", episode=ep, lang=lang, scenes=scenes)
+    # a small model often repeats the series title in the episode's
+    title = (
+        outline.title
+        if outline.title.startswith(bible.title)
+        else f"{bible.title}: {outline.title}"
+    )
+    script = Script(title=title, episode=ep, lang=lang, scenes=scenes)
     folder = run.path / "script"
     stem = f"episode_{ep:02d}"
     new_text = _fountain_text(script)

@@ -16,6 +16,24 @@ from .schemas import Bible, DialogueLine, Ledger, Scene, SceneBeat, SceneDraft
 from .story_plan import breath_limit
 
 MAX_LINES = 12
+# An acting note the model wrote into the words, "[fearful]" or "(softly)" at either
+# end (it copies the "text [emotion]" form it is shown in a revision): never spoken.
+_TAG = r"[\[(（【]\s*([^\]\)）】]{1,24}?)\s*[\])）】]"
+_TAG_END = re.compile(rf"\s*{_TAG}\s*$")
+_TAG_START = re.compile(rf"^\s*{_TAG}\s*")
+
+
+def spoken(text: str) -> tuple[str, str]:
+    """The words to speak and subtitle, and the acting note found around them ("")."""
+    note = ""
+    for pattern in (_TAG_END, _TAG_START):
+        m = pattern.search(text)
+        if m:
+            note = note or m.group(1)
+            text = text[: m.start()] + text[m.end() :]
+    return text.strip(), note
+
+
 _SPLIT = re.compile(r"(?<=[.!?。！？…])\s*")
 
 
@@ -83,8 +101,11 @@ def to_scene(draft: SceneDraft, beat: SceneBeat, ledger: Ledger, bible: Bible) -
         if placeholder(line.text):
             continue
         speaker = resolve(names, line.speaker) or line.speaker.strip()
-        emotion = one_word(line.emotion) or "neutral"
-        for piece in split_breath(line.text.strip()):
+        text, note = spoken(line.text)
+        if not text:
+            continue
+        emotion = one_word(line.emotion) or one_word(note) or "neutral"
+        for piece in split_breath(text):
             lines.append(DialogueLine(speaker=speaker, text=piece, emotion=emotion))
     if not lines:
         lines = [DialogueLine(speaker=beat.characters[0], text="...", emotion="neutral")]
@@ -92,7 +113,7 @@ def to_scene(draft: SceneDraft, beat: SceneBeat, ledger: Ledger, bible: Bible) -
         interior=beat.interior,
         location=beat.location,
         time_of_day=beat.time_of_day,
-        action=draft.action.strip(),
+        action=spoken(draft.action)[0] or draft.action.strip(),
         lines=lines[:MAX_LINES],
         cause=beat.turn,
         ledger=ledger,

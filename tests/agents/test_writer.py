@@ -122,6 +122,33 @@ def test_a_scene_draft_becomes_a_scene_with_the_plans_ledger() -> None:
     assert split_breath("Short one.") == ["Short one."]
 
 
+def test_acting_notes_in_the_words_are_never_spoken() -> None:
+    """A small model copies the "text [emotion]" form of a revision prompt into its
+    words: the note must not reach the voice or the subtitles."""
+    plan, _ = _plan(outline("en", 1, 3))
+    b = _bible()
+    draft = SceneDraft.model_validate(
+        {
+            "action": "They watch the sea. [grateful]",
+            "lines": [
+                {"speaker": "Lin Hai", "text": "I'm scared, but we're safe now [fearful]",
+                 "emotion": ""},
+                {"speaker": "Mei", "text": "(softly) Come home.", "emotion": "tender"},
+                {"speaker": "Mei", "text": "[calm]", "emotion": "calm"},
+                {"speaker": "Lin Hai", "text": "We go (now) together.", "emotion": "calm"},
+            ],
+        }
+    )  # fmt: skip
+    scene = to_scene(draft, plan.scenes[0], ledger_for([plan], 1, 1, b), b)
+    assert [ln.text for ln in scene.lines] == [
+        "I'm scared, but we're safe now",
+        "Come home.",
+        "We go (now) together.",
+    ]
+    assert [ln.emotion for ln in scene.lines] == ["fearful", "tender", "calm"]
+    assert scene.action == "They watch the sea."
+
+
 def test_problems_a_repair_retry_can_fix() -> None:
     plan, _ = _plan(outline("en", 1, 3))
     b = _bible()
