@@ -21,6 +21,7 @@ from reelwright.context import AgentContext
 from reelwright.prompts import fragment
 
 from .checks import run_checks
+from .checks.claims import Claim, claim_holds
 from .common import ask, bible_of, characters_brief
 from .craft import load
 from .plan_text import facts
@@ -51,12 +52,23 @@ class CriticReport(BaseModel):
     issues: list[CriticIssue] = Field(default_factory=list, max_length=6)
 
 
+# What a rewrite is told the claim meant.
+PLAN_FACT = {
+    "": "see the plan",
+    "someone not here": "someone acts or speaks who is not in the scene",
+    "someone dead": "someone acts or speaks who is dead",
+    "another place": "the words set the scene somewhere else",
+    "another time": "the words set another time of day",
+    "a feeling the other way": "the line's feeling runs against the planned one",
+}
+
+
 class PlanVerdict(BaseModel):
     """A closed question's answer: yes or no, and the words that break the plan."""
 
     answer: Literal["yes", "no"]
     quote: str = Field(default="", description="The exact words from the scene, copied")
-    fact: str = Field(default="", description="The plan fact they break")
+    fact: Claim = Field(default="", description="Which plan fact they break")
 
 
 class RoundReport(BaseModel):
@@ -258,16 +270,20 @@ def plan_questions(ctx: AgentContext, story: StoryView) -> tuple[list[Issue], in
             )
             if verdict.answer != "yes":
                 continue
+            quote = verdict.quote.strip().strip("\"'“”「」")
             if not grounded(verdict.quote, words_of(scene)) or len(verdict.quote.strip()) < 4:
                 dropped += 1
                 continue
-            fix = f"Per the plan ({verdict.fact or 'see the plan'}), rewrite these words."
+            if not claim_holds(verdict.fact, quote, beat, state, story.bible):
+                dropped += 1  # the quote is real but does not show what the claim says
+                continue
+            fix = f"Per the plan ({PLAN_FACT[verdict.fact]}), rewrite these words."
             kept.append(
                 Issue(
                     node=sid,
                     kind="plan_contradiction",
                     severity="medium",
-                    evidence=verdict.quote.strip().strip("\"'“”「」"),
+                    evidence=quote,
                     fix=fix,
                     source="critic",
                 )

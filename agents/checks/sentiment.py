@@ -99,9 +99,10 @@ def zh_score(text: str) -> tuple[float, int, int]:
     return score, pos, neg
 
 
-def contradicts(text: str, label: str) -> str | None:
-    """Why a line contradicts its label, or None when it does not (or is not checked)."""
-    polarity = expected_polarity(label)
+def contradicts(text: str, label: str, polarity: int | None = None) -> str | None:
+    """Why a line contradicts its label (or the given polarity, +1 or -1), or None when
+    it does not (or is not checked)."""
+    polarity = expected_polarity(label) if polarity is None else polarity
     if polarity == 0 or not text.strip():
         return None
     if has_cjk(text):

@@ -39,12 +39,12 @@ _EN_PLACE_VERBS = r"(?:is|are|stands|stand|sits|sit|waits|wait|arrives|arrive|la
 TIME_TOLERANCE = 1  # hours either side of a time word's range
 
 
-def _in_range(hour: int, span: HourRange) -> bool:
+def in_range(hour: int, span: HourRange) -> bool:
     lo, hi = (span[0] - TIME_TOLERANCE) % 24, (span[1] + TIME_TOLERANCE) % 24
     return lo <= hour <= hi if lo <= hi else hour >= lo or hour <= hi
 
 
-def _time_words(text: str) -> list[tuple[str, int, int]]:
+def time_words(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) of time words that set the scene in an action text."""
     found = []
     if CJK_RE.search(text):
@@ -70,9 +70,9 @@ def check_time_words(story: StoryView, names: Names) -> list[Issue]:
     for sp in planned(story, names):
         hour = sp.scene.ledger.hour
         table = TIME_WORDS_ZH if CJK_RE.search(sp.scene.action) else TIME_WORDS_EN
-        for word, start, end in _time_words(sp.scene.action):
+        for word, start, end in time_words(sp.scene.action):
             span = table[word.lower()] if word.lower() in table else table[word]
-            if _in_range(hour, span):
+            if in_range(hour, span):
                 continue
             fix = (
                 f"The plan sets {sp.sid} at {hour:02d}:00 ({sp.scene.time_of_day}); "
@@ -84,7 +84,7 @@ def check_time_words(story: StoryView, names: Names) -> list[Issue]:
     return out
 
 
-def _place_match(text: str, place: str) -> re.Match[str] | None:
+def place_match(text: str, place: str) -> re.Match[str] | None:
     p = re.escape(place)
     if CJK_RE.search(place):
         opening = rf"(?:^|[。！？；\n])(?:在|回到|来到|到了)?{p}(?:上|里|边|中|外|前)?[，,]"
@@ -106,7 +106,7 @@ def check_wrong_place(story: StoryView, names: Names) -> list[Issue]:
         for loc in story.bible.locations:
             if loc.name == here or set(loc.name.lower().split()) <= here_words:
                 continue
-            m = _place_match(sp.scene.action, loc.name)
+            m = place_match(sp.scene.action, loc.name)
             if m is None:
                 continue
             fix = (

@@ -188,25 +188,43 @@ def _critique_once(tmp_path: Path, story: StoryView, fake: ScriptedModel) -> cri
     return report
 
 
-def test_a_closed_question_counts_only_with_a_real_quote(tmp_path: Path) -> None:
+def test_a_closed_question_counts_only_with_a_real_quote_that_shows_the_claim(
+    tmp_path: Path,
+) -> None:
     story = clean_story_en()
-    real = _scene(story, "scene:1.2").lines[1].text
+    scene = _scene(story, "scene:1.2")
+    hour = next(e.outline for e in story.episodes if "scene:1.2" in e.scenes).scenes[1].hour
+    word = "noon" if hour < 6 or hour > 18 else "midnight"
+    planted = f"It is {word} and the boats are gone."
+    scene.lines[0].text = planted
+    real = scene.lines[1]
     fake = ScriptedModel(name="local:tiny-test")
-    fake.add(
-        "PlanVerdict", {"answer": "yes", "quote": real, "fact": "Kai is afraid"}, node="scene:1.2"
-    )
+    # a real contradiction, shown by its quote: kept
     fake.add(
         "PlanVerdict",
-        {"answer": "yes", "quote": "words nowhere in it", "fact": "x"},
+        {"answer": "yes", "quote": f"{scene.lines[0].speaker}: {planted}", "fact": "another time"},
+        node="scene:1.2",
+    )
+    # a real quote and a made-up claim (the speaker is planned in the scene): dropped
+    fake.add(
+        "PlanVerdict",
+        {"answer": "yes", "quote": f"{real.speaker}: {real.text}", "fact": "someone not here"},
+        node="scene:1.1",
+    )
+    # words that are not in the scene: dropped
+    fake.add(
+        "PlanVerdict",
+        {"answer": "yes", "quote": "words nowhere in it", "fact": "another place"},
         node="scene:1.3",
     )
     fake.add("PlanVerdict", *[{"answer": "no"}] * 4)
     report = _critique_once(tmp_path, story, fake)
     kept = [i for i in report.final_issues if i.source == "critic"]
     assert [(i.node, i.kind, i.evidence) for i in kept] == [
-        ("scene:1.2", "plan_contradiction", real)
+        ("scene:1.2", "plan_contradiction", f"{scene.lines[0].speaker}: {planted}")
     ]
-    assert report.dropped_ungrounded == 1
+    assert "another time of day" in kept[0].fix
+    assert report.dropped_ungrounded == 2
 
 
 def test_a_critic_with_zero_measured_recall_is_not_called(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 
 from reelwright.agents.checks.plan_view import ScenePlan, planned
-from reelwright.agents.checks.setting import TIME_WORDS_EN, TIME_WORDS_ZH, _in_range
+from reelwright.agents.checks.setting import TIME_WORDS_EN, TIME_WORDS_ZH, in_range
 from reelwright.agents.checks.text import Names, has_cjk
 from reelwright.agents.craft import label_valence, relation_kinds, relation_words
 from reelwright.agents.schemas import DialogueLine, StoryView
@@ -154,7 +154,7 @@ def _wrong_hour(story: StoryView, rng: random.Random, variant: int) -> str:
     zh = story.lang == "zh"
     table = TIME_WORDS_ZH if zh else TIME_WORDS_EN
     choices = ["午夜", "清晨", "中午", "黄昏"] if zh else ["midnight", "dawn", "noon", "dusk"]
-    far = [w for w in choices if not _in_range(sp.scene.ledger.hour, table[w])]
+    far = [w for w in choices if not in_range(sp.scene.ledger.hour, table[w])]
     word = far[variant % len(far)]
     if zh:
         sp.scene.action = [f"{word}，", f"已是{word}。"][variant % 2] + sp.scene.action
