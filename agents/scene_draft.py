@@ -123,6 +123,6 @@ def to_scene(draft: SceneDraft, beat: SceneBeat, ledger: Ledger, bible: Bible) -
 def script_text(scene: Scene) -> str:
     """The scene as a model reads it back: action, then one line per spoken line."""
     lines = "\n".join(
-        f"{i}. {ln.speaker}: {ln.text} [{ln.emotion}]" for i, ln in enumerate(scene.lines, 1)
+        f"{i}. {ln.speaker} ({ln.emotion}): {ln.text}" for i, ln in enumerate(scene.lines, 1)
     )
     return f"ACTION: {scene.action}\n{lines}"

@@ -18,6 +18,7 @@ from .bible_rules import relations_brief, repair_bible
 from .checks.text import Names, plan_lines
 from .common import ask, bible_of, characters_brief, has_cjk, language_problems, language_rule
 from .craft import pick_craft
+from .mend import mend
 from .plan_text import characters_here, clock, facts
 from .scene_draft import draft_problems, resolve, script_text, to_scene
 from .schemas import Bible, Issue, Outline, OutlineDraft, Scene, SceneDraft, counted
@@ -193,23 +194,32 @@ def write_scene(ctx: AgentContext) -> Scene:
     if notes is not None:
         current = Scene.model_validate(ctx.payload(ctx.node_id))
         issues = [Issue.model_validate(i) for i in notes.get("issues", [])]
-        draft = ask(
-            ctx,
-            "writer_revise",
-            reply_schema,
-            check=check,
-            keep_near_miss=True,
-            max_tokens=1300,
-            seed_offset=100 * int(notes.get("round", 1)),
-            scene=script_text(current),
-            issues="\n".join(f'- [{i.kind}] "{i.evidence}": {i.fix}' for i in issues),
-            **common,
-        )
+        round_no = int(notes.get("round", 1))
+        method = "mend"  # piece by piece where every issue points at a piece (agents/mend.py)
+        draft = mend(
+            ctx, current, issues, beat=beat, names=Names(bible), lang=s.lang, want=want,
+            round_no=round_no, common=common,
+        )  # fmt: skip
+        if draft is None:
+            method = "rewrite"
+            draft = ask(
+                ctx,
+                "writer_revise",
+                reply_schema,
+                check=check,
+                keep_near_miss=True,
+                max_tokens=1300,
+                seed_offset=100 * int(notes.get("round", 1)),
+                scene=script_text(current),
+                issues="\n".join(f'- [{i.kind}] "{i.evidence}": {i.fix}' for i in issues),
+                **common,
+            )
         revised = to_scene(draft, beat, ledger, bible)
-        revised.revision = int(notes.get("round", 1))
+        revised.revision = round_no
         ctx.emit(
             "revision",
-            round=notes.get("round", 1),
+            round=round_no,
+            method=method,
             target=ctx.node_id,
             before=script_text(current),
             after=script_text(revised),

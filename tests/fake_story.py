@@ -490,6 +490,30 @@ def outline(lang: str, episode: int, scenes: int) -> dict[str, Any]:
     }
 
 
+def mend_replies(lang: str, count: int) -> dict[str, list[Any]]:
+    """What the writer says when a scene comes back: a new line, new action, more lines."""
+    zh = lang == "zh"
+    a, b = (c["name"] for c in (ZH_CAST if zh else EN_CAST)[:2])
+    if zh:
+        said = [(a, "风浪再大，我也要把你带回家。", "坚定"),
+                (b, "那就答应我，天亮前回来。", "害怕"), (a, "我答应你。", "温柔")]  # fmt: skip
+        line, action = ("你听，风停了一下。", "紧张"), "雨打在窗上，油灯摇晃。"
+    else:
+        said = [(a, "Whatever the sea does, I bring you home.", "determined"),
+                (b, "Then promise me you are back by dawn.", "afraid"),
+                (a, "I promise.", "tender")]  # fmt: skip
+        line, action = (
+            ("Listen. The wind dropped for a moment.", "tense"),
+            "Rain hammers the glass.",
+        )
+    more = [{"speaker": who, "text": text, "emotion": feel} for who, text, feel in said]
+    return {
+        "LineFix": [{"text": line[0], "emotion": line[1]}] * count,
+        "ActionFix": [{"action": action}] * count,
+        "MoreLines": [{"lines": more}] * count,
+    }
+
+
 def season(lang: str, episodes: int) -> dict[str, Any]:
     """The model's season (SeasonDraft): a goal and a turn for each part of the series."""
     zh = lang == "zh"
@@ -633,6 +657,8 @@ def story_script(
         "PlanVerdict": [{"answer": "no", "quote": "", "fact": ""}] * (2 * scenes * episodes),
         # the same looks for every scene, so keyed by schema alone (no node tag needed)
         "Takes": [takes()] * (episodes * scenes),
+        # a scene sent back is mended piece by piece (agents/mend.py): keyed by schema alone
+        **mend_replies(lang, 2 * episodes * scenes),
     }
     if wants_season(episodes):
         replies["SeasonDraft@season"] = [season(lang, episodes)]

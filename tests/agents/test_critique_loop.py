@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from support.fake_llm import ScriptedModel
 from support.fixtures_story import clean_story_en, story_plan
+from support.mending import mend_from
 from support.planting import plant_defect
 from support.services import offline_services
 
@@ -107,7 +108,7 @@ class Loop:
 def test_a_word_defect_is_sent_back_and_fixed(kind: str, tmp_path: Path) -> None:
     clean = clean_story_en()
     broken, node = plant_defect(clean, kind, seed=0, surface="words")
-    fake = ScriptedModel().add("SceneDraft", _draft(_scene(clean, node)), node=node)
+    fake = ScriptedModel(responder=mend_from(_scene(clean, node)))
     loop = Loop(tmp_path, broken, fake)
     report = loop.go()
     first = [i for i in report.rounds[0].issues if i.kind == kind and i.node == node]
@@ -123,19 +124,23 @@ def test_a_word_defect_is_sent_back_and_fixed(kind: str, tmp_path: Path) -> None
     revision = loop.events("revision")
     assert [r["target"] for r in revision] == [node]
     assert revision[0]["before"] != revision[0]["after"]
+    assert revision[0]["method"] == "mend", "the writer mends the piece the check points at"
+    assert fake.calls_for("SceneDraft") == 0, "no whole-scene rewrite"
     prompt = "\n".join(m.content for m in fake.calls[0][0])
     assert first[0].evidence in prompt, "the failing check is in the revision prompt"
     assert len(loop.events("critique")) == 2
 
 
 def test_rounds_are_bounded_and_each_repair_is_a_fresh_request(tmp_path: Path) -> None:
-    broken, node = plant_defect(clean_story_en(), "status_contradiction", seed=0, surface="words")
-    stuck = _draft(_scene(broken, node))
-    fake = ScriptedModel().add("SceneDraft", *[stuck] * 5, node=node)
+    clean = clean_story_en()
+    broken, node = plant_defect(clean, "status_contradiction", seed=0, surface="words")
+    fake = ScriptedModel(responder=mend_from(_scene(clean, node), stuck=_scene(broken, node)))
     loop = Loop(tmp_path, broken, fake, rounds=2)
     report = loop.go()
     assert [r.round for r in report.rounds] == [1, 2, 3]
-    assert fake.calls_for("SceneDraft") == 2, "the same repair twice is not a cache hit"
+    fixes = [c for c in fake.calls if c[1] == "LineFix"]
+    # each of the two rounds asks afresh (a new seed, not a cache hit)
+    assert len(fixes) >= 2, "the same repair twice is not a cache hit"
     left = [r for r in report.record if r.status == "left"]
     assert left and all("2 repair round" in r.why for r in left)
     assert report.final_issues and report.repair == {}
@@ -153,7 +158,7 @@ def test_issues_in_the_plan_are_left_with_the_reason(tmp_path: Path) -> None:
 def test_resume_in_the_middle_of_a_repair_continues_the_round(tmp_path: Path) -> None:
     clean = clean_story_en()
     broken, node = plant_defect(clean, "wrong_place", seed=0, surface="words")
-    fake = ScriptedModel().add("SceneDraft", _draft(_scene(clean, node)), node=node)
+    fake = ScriptedModel(responder=mend_from(_scene(clean, node)))
     loop = Loop(tmp_path, broken, fake)
 
     def stop_after_round_one(plan: Plan) -> str | None:
@@ -163,14 +168,14 @@ def test_resume_in_the_middle_of_a_repair_continues_the_round(tmp_path: Path) ->
     loop.go(gate=stop_after_round_one)
     saved = loop.plan.to_json()
     assert loop.plan.node(node)["status"] == "stale" and loop.plan.node(node)["notes"]["round"] == 1
-    assert fake.calls_for("SceneDraft") == 0, "stopped before the rewrite"
+    assert fake.calls_for("ActionFix") == 0, "stopped before the rewrite"
     resumed = Plan.from_json(saved)
     report = loop.go(resumed)
     assert [r.round for r in report.rounds] == [1, 2]
     assert report.final_issues == []
-    assert fake.calls_for("SceneDraft") == 1
+    assert fake.calls_for("ActionFix") == 1
     again = loop.go(resumed)
-    assert again.round == 2 and fake.calls_for("SceneDraft") == 1, "a finished loop stays done"
+    assert again.round == 2 and fake.calls_for("ActionFix") == 1, "a finished loop stays done"
 
 
 def _critique_once(tmp_path: Path, story: StoryView, fake: ScriptedModel) -> critics.CritiqueReport:
@@ -267,14 +272,17 @@ def test_the_pipeline_sends_a_scene_back_before_the_scripts_gate(tmp_path: Path)
     from reelwright.recipe import DRAMA
 
     script = story_script(episodes=1, lang="en")
-    fake = ScriptedModel()
+    clean = scene_draft("en", 1, 1)["action"]
+    fake = ScriptedModel(
+        responder=lambda _m, schema: {"action": clean} if schema.__name__ == "ActionFix" else None
+    )
     for key, replies in script["replies"].items():
         schema, _, node = key.partition("@")
         fake.add(schema, *replies, node=node or None)
     bad = scene_draft("en", 1, 1)
     bad["action"] = "At midnight, " + bad["action"][0].lower() + bad["action"][1:]
     fake.by_key["SceneDraft@scene:1.1"].clear()
-    fake.add("SceneDraft", bad, scene_draft("en", 1, 1), node="scene:1.1")
+    fake.add("SceneDraft", bad, node="scene:1.1")
     settings = RunSettings(
         premise="A young fisherman", episodes=1, episode_seconds=45, llm="fake:x", review=True
     )
@@ -292,4 +300,4 @@ def test_the_pipeline_sends_a_scene_back_before_the_scripts_gate(tmp_path: Path)
     assert report.rounds[0].by_kind == {"time_mismatch": 1}
     assert report.final_issues == [] and plan.payload("scene:1.1")["revision"] == 1
     assert "At midnight" not in plan.payload("scene:1.1")["action"]
-    assert fake.calls_for("SceneDraft") == 4
+    assert fake.calls_for("SceneDraft") == 3 and fake.calls_for("ActionFix") == 1

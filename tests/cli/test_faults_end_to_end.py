@@ -84,7 +84,15 @@ def test_no_good_reply_is_paid_for_twice(faulty_run: FaultRun) -> None:
     good = [s.body_sha for s in faulty_run.served if s.outcome == "ok"]
     assert len(good) == len(set(good))
     keys = Counter(s.key for s in faulty_run.served if s.outcome == "ok")
-    repeated = {k: n for k, n in keys.items() if n > 1 and not k.startswith("CriticReport")}
+    # a scene sent back (critique or pacing) is asked again, and so is its shot list:
+    # new work with a new prompt, not a good reply paid for twice
+    revised = {str(e["target"]) for e in faulty_run.events if e["type"] == "revision"}
+    again = revised | {t.replace("scene:", "shotlist:") for t in revised}
+    repeated = {
+        k: n
+        for k, n in keys.items()
+        if n > 1 and not k.startswith("CriticReport") and k.partition("@")[2] not in again
+    }
     assert not repeated, "a node whose reply came back good asked again"
 
 

@@ -1,0 +1,191 @@
+"""Repairs a small model can make: one line, the action, or the lines a thin scene lacks.
+
+Asked to rewrite a whole scene "so that it passes the checks", the 1.5B model copies
+it back word for word (measured on the fisherman premise: 6 rewrites, 0 issues fixed).
+Asked for one new line, new action, or the next three lines, it writes them. So code
+finds what each issue points at (the quoted line, the action, the scene's length),
+asks for that piece only and splices it in. An issue that points at nothing smaller
+than the scene (an open critic's "motivation") still gets the whole-scene rewrite.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from reelwright.context import AgentContext
+
+from .checks.text import Names
+from .common import ask, language_problems
+from .craft import one_word
+from .scene_draft import resolve, spoken
+from .schemas import Issue, LineDraft, Scene, SceneBeat, SceneDraft, counted
+
+Piece = Literal["line", "action", "more"]
+# Kinds a scene fixes by growing: more lines, every speaker in them.
+GROW = frozenset({"thin_scene", "short_of_material", "no_tail_line"})
+
+
+class LineFix(BaseModel):
+    text: str = Field(description="The new line: one breath, at most 12 words (empty: cut it)")
+    emotion: str = Field(description="One word")
+
+
+class ActionFix(BaseModel):
+    action: str = Field(description="What we see, present tense, two or three sentences")
+
+
+class MoreLines(BaseModel):
+    lines: list[LineDraft] = Field(min_length=1, max_length=8)
+
+
+def _norm(text: str) -> str:
+    return " ".join(spoken(text)[0].casefold().split()).strip(" \"'“”「」.!?。！？")
+
+
+def target_of(issue: Issue, scene: Scene, want: int) -> tuple[Piece, int] | None:
+    """What the issue points at: ("line", index), ("action", 0) or ("more", count).
+
+    None: nothing smaller than the whole scene.
+    """
+    if issue.kind in GROW:
+        return "more", 1 if issue.kind == "no_tail_line" else max(2, want - len(scene.lines))
+    quote = issue.evidence
+    if ":" in quote[:30] or "：" in quote[:30]:  # "Max: the words"
+        quote = quote.split(":", 1)[-1] if ":" in quote[:30] else quote.split("：", 1)[-1]
+    quote = _norm(quote)
+    if len(quote) < 2:
+        return None
+    hits = [i for i, ln in enumerate(scene.lines) if quote in _norm(ln.text)]
+    if hits:  # a repeat is the later line; anything else, the first that says it
+        return "line", hits[-1] if issue.kind == "near_duplicate" else hits[0]
+    if quote in _norm(scene.action):
+        return "action", 0
+    return None
+
+
+def mend(
+    ctx: AgentContext,
+    current: Scene,
+    issues: list[Issue],
+    *,
+    beat: SceneBeat,
+    names: Names,
+    lang: str,
+    want: int,
+    round_no: int,
+    common: dict[str, Any],
+) -> SceneDraft | None:
+    """The scene with each located issue fixed piece by piece, as a draft (None: a
+    rewrite of the whole scene is needed)."""
+    targets: dict[tuple[Piece, int], list[Issue]] = {}
+    for issue in issues:
+        target = target_of(issue, current, want)
+        if target is None:
+            return None
+        targets.setdefault(target, []).append(issue)
+    lines = [
+        LineDraft(speaker=ln.speaker, text=ln.text, emotion=ln.emotion) for ln in current.lines
+    ]
+    action = current.action
+    shared = {
+        "characters": common["characters"],
+        "facts": common["facts"],
+        "language_rule": common["language_rule"],
+    }
+    order = {"line": 0, "action": 1, "more": 2}  # lines are added last: indices hold
+    for k, ((piece, n), found) in enumerate(sorted(targets.items(), key=lambda t: order[t[0][0]])):
+        problem = "; ".join(f'"{i.evidence}" ({i.kind}): {i.fix}' for i in found)
+        seed = 100 * round_no + k
+        if piece == "line":
+            others = {_norm(ln.text) for ln in lines}
+            fix = ask(
+                ctx,
+                "writer_fix_line",
+                LineFix,
+                check=lambda r, o=others: _line_problems(r.text, r.emotion, o, lang),
+                keep_near_miss=True,
+                max_tokens=90,
+                seed_offset=seed,
+                scene=_text(action, lines),
+                number=n + 1,
+                speaker=lines[n].speaker,
+                problem=problem,
+                turn=beat.turn or "(none)",
+                **shared,
+            )
+            # empty words cut the line (what "cut the words that say ..." asks for)
+            lines[n] = LineDraft(speaker=lines[n].speaker, text=fix.text, emotion=fix.emotion)
+        elif piece == "action":
+            old = _norm(action)
+            action = ask(
+                ctx,
+                "writer_fix_action",
+                ActionFix,
+                check=lambda r, o=old: _action_problems(r.action, o, lang),
+                keep_near_miss=True,
+                max_tokens=160,
+                seed_offset=seed,
+                action=action,
+                problem=problem,
+                beat=beat.beat,
+                facts=common["facts"],
+                language_rule=common["language_rule"],
+            ).action
+        else:
+            lines = [ln for ln in lines if _norm(ln.text)]
+            more = ask(
+                ctx,
+                "writer_more_lines",
+                counted(MoreLines, "lines", n, n + 1),
+                check=lambda r, had=list(lines): _more_problems(r.lines, had, beat, names, lang),
+                keep_near_miss=True,
+                max_tokens=60 + 45 * n,
+                seed_offset=seed,
+                scene=_text(action, lines),
+                count=n,
+                problem=problem,
+                beat=beat.beat,
+                turn=beat.turn or "(none)",
+                speakers=common["speakers"],
+                **shared,
+            )
+            lines += [ln for ln in more.lines if resolve(names, ln.speaker) in beat.characters]
+    return SceneDraft(action=action, lines=[ln for ln in lines if _norm(ln.text)])
+
+
+def _text(action: str, lines: list[LineDraft]) -> str:
+    """The scene as the model reads it back (the form of `scene_draft.script_text`)."""
+    said = "\n".join(
+        f"{i}. {ln.speaker} ({ln.emotion}): {ln.text}" for i, ln in enumerate(lines, 1)
+    )
+    return f"ACTION: {action}\n{said}"
+
+
+def _line_problems(text: str, emotion: str, others: set[str], lang: str) -> list[str]:
+    problems = []
+    if _norm(text) and _norm(text) in others:
+        problems.append("the line repeats one already in the scene: write a new one")
+    if not one_word(emotion):
+        problems.append("emotion must be one word such as afraid")
+    return problems + language_problems([text], lang, "the line")  # type: ignore[arg-type]
+
+
+def _action_problems(action: str, old: str, lang: str) -> list[str]:
+    problems = [] if _norm(action) and _norm(action) != old else ["write new action"]
+    return problems + language_problems([action], lang, "the action")  # type: ignore[arg-type]
+
+
+def _more_problems(
+    new: list[LineDraft], lines: list[LineDraft], beat: SceneBeat, names: Names, lang: str
+) -> list[str]:
+    said = {_norm(ln.text) for ln in lines}
+    cast = beat.characters
+    problems = []
+    for i, ln in enumerate(new, 1):
+        if resolve(names, ln.speaker) not in cast:
+            problems.append(f"lines.{i}.speaker {ln.speaker!r} is not here: {', '.join(cast)}")
+        if _norm(ln.text) in said:
+            problems.append(f"lines.{i} repeats a line already in the scene")
+    return problems + language_problems([ln.text for ln in new], lang, "the lines")  # type: ignore[arg-type]
