@@ -25,6 +25,8 @@ from typing import Any
 from bench_writers_room import premises as hanna_premises
 
 from reelwright import pipeline
+from reelwright.backends import make_backend
+from reelwright.recipe import DRAMA
 from reelwright.settings import RunSettings
 
 FISHERMAN = "A young fisherman battles the raging sea to save his mother"
@@ -52,11 +54,11 @@ def run_one(name: str, premise: str, args: argparse.Namespace, backend: Any, tmp
         review=True,
         critique_rounds=args.rounds,
     )
-    run = pipeline.start(settings, tmp)
+    run = pipeline.start(settings, tmp, DRAMA)
     started = time.monotonic()
     outcome = None
     for _ in range(3):
-        outcome = pipeline.execute(run, settings, backend=backend)
+        outcome = pipeline.execute(run, settings, DRAMA, backend=backend)
         if outcome.gate in (None, "scripts") or outcome.failed:
             break
     seconds = time.monotonic() - started
@@ -138,7 +140,7 @@ def main() -> None:
     chosen = premise_set()
     if args.only:
         chosen = {k: v for k, v in chosen.items() if k in args.only.split(",")}
-    backend = pipeline.make_backend(args.llm, 0)
+    backend = make_backend(args.llm, 0)
     print(f"backend {args.llm}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
