@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from reelwright.context import AgentContext
 
-from .checks.text import Names
+from .checks.text import Names, has_cjk
 from .common import ask, language_problems
 from .craft import one_word
 from .scene_draft import resolve, spoken
@@ -104,7 +104,7 @@ def mend(
                 ctx,
                 "writer_fix_line",
                 LineFix,
-                check=lambda r, o=others: _line_problems(r.text, r.emotion, o, lang),
+                check=lambda r, o=others, a=action: _line_problems(r.text, r.emotion, o, a, lang),
                 keep_near_miss=True,
                 max_tokens=90,
                 seed_offset=seed,
@@ -139,7 +139,9 @@ def mend(
                 ctx,
                 "writer_more_lines",
                 counted(MoreLines, "lines", n, n + 1),
-                check=lambda r, had=list(lines): _more_problems(r.lines, had, beat, names, lang),
+                check=lambda r, had=list(lines), a=action: _more_problems(
+                    r.lines, had, a, beat, names, lang
+                ),
                 keep_near_miss=True,
                 max_tokens=60 + 45 * n,
                 seed_offset=seed,
@@ -163,8 +165,18 @@ def _text(action: str, lines: list[LineDraft]) -> str:
     return f"ACTION: {action}\n{said}"
 
 
-def _line_problems(text: str, emotion: str, others: set[str], lang: str) -> list[str]:
+def _echoes(text: str, action: str) -> bool:
+    """Whether a line mostly repeats the action's words (narration, not speech)."""
+    said, seen = set(_norm(text).split()), set(_norm(action).split())
+    if has_cjk(text):
+        said, seen = set(_norm(text)), set(_norm(action))
+    return len(said) >= 3 and len(said & seen) >= 0.7 * len(said)
+
+
+def _line_problems(text: str, emotion: str, others: set[str], action: str, lang: str) -> list[str]:
     problems = []
+    if _echoes(text, action):
+        problems.append("the line repeats the action: write words the character says aloud")
     if _norm(text) and _norm(text) in others:
         problems.append("the line repeats one already in the scene: write a new one")
     if not one_word(emotion):
@@ -178,12 +190,19 @@ def _action_problems(action: str, old: str, lang: str) -> list[str]:
 
 
 def _more_problems(
-    new: list[LineDraft], lines: list[LineDraft], beat: SceneBeat, names: Names, lang: str
+    new: list[LineDraft],
+    lines: list[LineDraft],
+    action: str,
+    beat: SceneBeat,
+    names: Names,
+    lang: str,
 ) -> list[str]:
     said = {_norm(ln.text) for ln in lines}
     cast = beat.characters
     problems = []
     for i, ln in enumerate(new, 1):
+        if _echoes(ln.text, action):
+            problems.append(f"lines.{i} repeats the action: write words said aloud")
         if resolve(names, ln.speaker) not in cast:
             problems.append(f"lines.{i}.speaker {ln.speaker!r} is not here: {', '.join(cast)}")
         if _norm(ln.text) in said:

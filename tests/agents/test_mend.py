@@ -1,0 +1,71 @@
+"""The writer mends the piece an issue points at: which piece, and what comes back."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from support.fake_llm import ScriptedModel
+from support.fixtures_story import clean_story_en, story_plan
+from support.services import offline_services
+
+from reelwright.agents.checks.text import Names
+from reelwright.agents.mend import mend, target_of
+from reelwright.agents.schemas import Issue, Scene
+from reelwright.events import EventLog
+from reelwright.scheduler import NodeContext
+from reelwright.settings import RunSettings
+from reelwright.store import new_run
+from reelwright.tools.llm import LLM, ResponseCache
+
+STORY = clean_story_en()
+EPISODE = STORY.episodes[0]
+SID = next(iter(EPISODE.scenes))
+SCENE = EPISODE.scenes[SID]
+BEAT = EPISODE.outline.scenes[0]
+
+
+def _issue(kind: str, evidence: str) -> Issue:
+    return Issue.model_validate(
+        {"node": SID, "kind": kind, "severity": "high", "evidence": evidence, "fix": "fix it"}
+    )
+
+
+def test_each_issue_points_at_a_piece() -> None:
+    line = SCENE.lines[1]
+    doubled = Scene.model_validate(
+        {**SCENE.model_dump(), "lines": [*SCENE.model_dump()["lines"], line.model_dump()]}
+    )
+    assert target_of(_issue("status_contradiction", line.text), SCENE, 6) == ("line", 1)
+    cue = f"{line.speaker}: {line.text}"
+    assert target_of(_issue("plan_contradiction", cue), SCENE, 6) == ("line", 1)
+    last = len(doubled.lines) - 1
+    assert target_of(_issue("near_duplicate", line.text), doubled, 6) == ("line", last)
+    assert target_of(_issue("wrong_place", SCENE.action[:30]), SCENE, 6) == ("action", 0)
+    assert target_of(_issue("thin_scene", line.text), SCENE, len(SCENE.lines) + 3) == ("more", 3)
+    assert target_of(_issue("motivation", "why would she stay"), SCENE, 6) is None
+
+
+def test_a_line_that_narrates_the_action_is_sent_back(tmp_path: Path) -> None:
+    settings = RunSettings(premise="a test premise", episode_seconds=30)
+    run = new_run(tmp_path / "runs", settings)
+    fake = ScriptedModel()
+    narrated = {"text": SCENE.action.split(".")[0] + ".", "emotion": "calm"}
+    fake.add("LineFix", narrated, {"text": "Then we leave before the tide.", "emotion": "tense"})
+    services = offline_services(settings, run, LLM(fake, cache=ResponseCache(run.cache_path)))
+    ctx = NodeContext(
+        SID, story_plan(STORY), threading.RLock(), EventLog(run.events_path, run.id), "writer",
+        services,
+    )  # fmt: skip
+    common = {"characters": "", "facts": "", "language_rule": "", "speakers": "", "relations": ""}
+    draft = mend(
+        ctx, SCENE, [_issue("status_contradiction", SCENE.lines[1].text)], beat=BEAT,
+        names=Names(STORY.bible), lang="en", want=6, round_no=1, common=common,
+    )  # fmt: skip
+    assert draft is not None and draft.action == SCENE.action
+    assert draft.lines[1].text == "Then we leave before the tide."
+    assert [ln.text for i, ln in enumerate(draft.lines) if i != 1] == [
+        ln.text for i, ln in enumerate(SCENE.lines) if i != 1
+    ]
+    repair = "\n".join(m.content for m in fake.calls[1][0])
+    assert "repeats the action" in repair
