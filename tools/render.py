@@ -251,8 +251,9 @@ def render_episode(
             "[vout]",
             "-map",
             "[aout]",
-            "-frames:v",
-            str(total),
+            # No -frames:v: the graph already trims both streams to the cut's length,
+            # and a frame cap stops the muxer wherever the audio encoder happens to be,
+            # so two renders of the same cut ended on different audio packets.
             "-c:v",
             "libx264",
             "-preset",
@@ -277,6 +278,8 @@ def render_episode(
             "2",
             "-movflags",
             "+faststart",
+            "-fflags",
+            "+bitexact",
             str(out_mp4),
         ]
         run_ffmpeg(args, cwd=Path(tmp), timeout=timeout)
