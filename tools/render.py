@@ -217,7 +217,6 @@ def render_episode(
     out_mp4 = Path(out_mp4).resolve()
     out_mp4.parent.mkdir(parents=True, exist_ok=True)
     plan = plan_frames(shots, fps)
-    total = plan.starts[-1] + plan.frames[-1]
     with tempfile.TemporaryDirectory(prefix="rw-render-") as tmp:
         # ffmpeg runs inside tmp so the filtergraph names only plain relative paths:
         # no colons, quotes or commas from user paths to escape.
