@@ -52,8 +52,3 @@ def decoded_md5(path: Path) -> list[str]:
         timeout=600,
     )
     return [line for line in result.stdout.splitlines() if not line.startswith("#")]
-
-
-def timing(lines: list[str]) -> list[str]:
-    """framemd5 lines without their hash: stream, timestamps, duration and size per frame."""
-    return [line.rsplit(",", 1)[0] for line in lines]
