@@ -7,6 +7,7 @@ character's index so a re-run casts the same voices. Every line comes out as mon
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata as md
 import json
 import math
@@ -209,6 +210,32 @@ def load_piper() -> PiperVoice:
         return _piper_voice_cached()
 
 
+_synth_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _piper_onnx_bytes() -> bytes:
+    return piper_model_files()[0].read_bytes()
+
+
+def _seeded_session(seed: int) -> Any:
+    """A fresh onnxruntime session whose noise starts from `seed`.
+
+    Piper's VITS model draws its noise inside the graph, from a generator each session
+    seeds once when it is built (from onnxruntime's global seed) and then advances on
+    every call. A session per line, built right after `set_seed`, makes a line's audio
+    depend only on its words and voice: the same line sounds the same in every render,
+    on every executor. Built without graph optimisation: 0.15 s instead of 0.5 to 1.3 s,
+    and synthesis is no slower (measured).
+    """
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    ort.set_seed(seed)
+    return ort.InferenceSession(_piper_onnx_bytes(), options, providers=["CPUExecutionProvider"])
+
+
 def _piper_pcm(text: str, voice: VoiceSpec) -> tuple[np.ndarray, int]:
     from piper import SynthesisConfig
 
@@ -218,7 +245,11 @@ def _piper_pcm(text: str, voice: VoiceSpec) -> tuple[np.ndarray, int]:
         noise_scale=voice.noise_scale,
         noise_w_scale=voice.noise_w,
     )
-    chunks = list(pv.synthesize(text, syn_config=cfg))
+    key = f"{text}|{voice.model_dump_json(exclude={'label'})}".encode()
+    seed = int.from_bytes(hashlib.sha256(key).digest()[:4], "big") & 0x7FFFFFFF
+    with _synth_lock:  # the global seed and the shared voice: one line at a time
+        pv.session = _seeded_session(seed)
+        chunks = list(pv.synthesize(text, syn_config=cfg))
     if not chunks:
         return np.zeros(0, dtype=np.int16), pv.config.sample_rate
     rate = chunks[0].sample_rate

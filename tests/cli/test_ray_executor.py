@@ -5,9 +5,8 @@ executor; its media files are moved aside, every media node is invalidated, and
 the same run renders again with Ray (2 CPUs, as on CI). Then the files a user
 gets are compared byte for byte, and no model call was made the second time.
 
-The story is Chinese, so its voices are espeak-ng, which is deterministic. Piper
-(the English voices) samples VITS noise in onnxruntime without a seed: two local
-renders of one English line already differ, and so do the clips timed to them.
+The story is Chinese (espeak-ng voices); the English Piper voices are seeded per line
+and reproduce too (tests/tools/test_tts.py).
 """
 
 from __future__ import annotations

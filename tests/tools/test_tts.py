@@ -54,8 +54,7 @@ def test_cast_is_deterministic_and_distinct() -> None:
 
 
 def test_piper_voices_differ_and_are_normalised(tmp_path: Path) -> None:
-    # Piper samples its noise afresh on every call (lengths drift by about 0.1 s), so
-    # compare the two casts furthest apart in pace: length x1.12 against x0.88.
+    # the two casts furthest apart in pace: length x1.12 against x0.88
     male, female = cast_voice(1, "male", "en"), cast_voice(2, "female", "en")
     d_m = synthesize(LINE, male, tmp_path / "m.wav")
     d_f = synthesize(LINE, female, tmp_path / "f.wav")
@@ -68,6 +67,17 @@ def test_piper_voices_differ_and_are_normalised(tmp_path: Path) -> None:
     # Same text, different voices: lengths (speed) and spectra (pitch) both move.
     assert abs(d_m - d_f) > 0.1
     assert _centroid(tmp_path / "f.wav") > _centroid(tmp_path / "m.wav") * 1.1
+
+
+def test_a_line_sounds_the_same_in_every_render(tmp_path: Path) -> None:
+    """Piper's noise is seeded from the line and its voice: a rerender (a resume, a
+    revision elsewhere, another executor) gives the same bytes; other words do not."""
+    voice = cast_voice(1, "male", "en")
+    synthesize(LINE, voice, tmp_path / "a.wav")
+    synthesize("Another line first.", voice, tmp_path / "other.wav")
+    synthesize(LINE, voice, tmp_path / "b.wav")
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+    assert (tmp_path / "a.wav").read_bytes() != (tmp_path / "other.wav").read_bytes()
 
 
 @needs_espeak
