@@ -20,7 +20,7 @@ from .checks.text import Names, has_cjk
 from .common import ask, language_problems
 from .craft import one_word
 from .scene_draft import resolve, spoken
-from .schemas import Issue, LineDraft, Scene, SceneBeat, SceneDraft, counted
+from .schemas import Issue, LineDraft, Scene, SceneBeat, SceneDraft, counted, spoken_by
 
 Piece = Literal["line", "action", "more"]
 # Kinds a scene fixes by growing: more lines, every speaker in them.
@@ -138,7 +138,7 @@ def mend(
             more = ask(
                 ctx,
                 "writer_more_lines",
-                counted(MoreLines, "lines", n, n + 1),
+                counted(MoreLines, "lines", n, n + 1, spoken_by(tuple(beat.characters))),
                 check=lambda r, had=list(lines), a=action: _more_problems(
                     r.lines, had, a, beat, names, lang
                 ),

@@ -341,8 +341,11 @@ M = TypeVar("M", bound=BaseModel)
 
 
 @lru_cache(maxsize=64)
-def counted(schema: type[M], field: str, low: int, high: int) -> type[M]:
-    """`schema` whose JSON schema asks for `low` to `high` items in list `field`.
+def counted(
+    schema: type[M], field: str, low: int, high: int, item: type[BaseModel] | None = None
+) -> type[M]:
+    """`schema` whose JSON schema asks for `low` to `high` items in list `field` (of
+    `item`, a subclass of the list's own item type that advertises more, if given).
 
     A grammar-constrained model (the embedded one) cannot write fewer, so it is not
     asked three times for a scene that stops after two lines. Python validation keeps
@@ -350,11 +353,25 @@ def counted(schema: type[M], field: str, low: int, high: int) -> type[M]:
     repair turn, not a failed node.
     """
     base = schema.model_fields[field]
+    inner = list[item] if item is not None else base.annotation  # type: ignore[valid-type]
     # the base's own length limits still validate; the schema advertises the count
-    annotation: Any = Annotated.__class_getitem__((base.annotation, *base.metadata))  # type: ignore[attr-defined]
+    annotation: Any = Annotated.__class_getitem__((inner, *base.metadata))  # type: ignore[attr-defined]
     extra: dict[str, JsonValue] = {"minItems": low, "maxItems": high}
     info = Field(default=base.default, description=base.description, json_schema_extra=extra)
     fields: dict[str, Any] = {field: (annotation, info)}
     model: type[M] = create_model(schema.__name__, __base__=schema, **fields)
     model.__doc__ = schema.__doc__
+    return model
+
+
+@lru_cache(maxsize=64)
+def spoken_by(names: tuple[str, ...]) -> type[LineDraft]:
+    """A line whose JSON schema names who may speak: under the embedded grammar a
+    scene planned for Charlie alone cannot hand lines to a Sarah who is not there
+    (measured: four wasted replies a scene). Validation still takes any name."""
+    speaker = Field(
+        description=LineDraft.model_fields["speaker"].description,
+        json_schema_extra={"enum": list(names)},
+    )
+    model: type[LineDraft] = create_model("LineDraft", __base__=LineDraft, speaker=(str, speaker))
     return model

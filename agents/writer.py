@@ -21,7 +21,7 @@ from .craft import pick_craft
 from .mend import mend
 from .plan_text import characters_here, clock, facts
 from .scene_draft import draft_problems, resolve, script_text, to_scene
-from .schemas import Bible, Issue, Outline, OutlineDraft, Scene, SceneDraft, counted
+from .schemas import Bible, Issue, Outline, OutlineDraft, Scene, SceneDraft, counted, spoken_by
 from .season import season_of, so_far, stretch
 from .story_plan import build_outline, ledger_for, state_at, state_before
 
@@ -189,7 +189,10 @@ def write_scene(ctx: AgentContext) -> Scene:
 
     # The embedded model's grammar writes at least want - 1 lines (it stopped at two
     # when only asked); a remote model that writes fewer meets the check above.
-    reply_schema = counted(SceneDraft, "lines", max(2, want - 1), min(16, want + 2))
+    # and names only the characters the plan puts here.
+    reply_schema = counted(
+        SceneDraft, "lines", max(2, want - 1), min(16, want + 2), spoken_by(tuple(beat.characters))
+    )
 
     if notes is not None:
         current = Scene.model_validate(ctx.payload(ctx.node_id))
