@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from reelwright.context import AgentContext
 
-from .checks.text import Names, has_cjk
+from .checks.text import Names, has_cjk, named
 from .common import ask, language_problems
 from .craft import one_word
 from .scene_draft import resolve, spoken
@@ -104,7 +104,9 @@ def mend(
                 ctx,
                 "writer_fix_line",
                 LineFix,
-                check=lambda r, o=others, a=action: _line_problems(r.text, r.emotion, o, a, lang),
+                check=lambda r, o=others, a=action: _line_problems(
+                    r.text, r.emotion, o, a, beat, names, lang
+                ),
                 keep_near_miss=True,
                 max_tokens=90,
                 seed_offset=seed,
@@ -123,7 +125,7 @@ def mend(
                 ctx,
                 "writer_fix_action",
                 ActionFix,
-                check=lambda r, o=old: _action_problems(r.action, o, lang),
+                check=lambda r, o=old: _action_problems(r.action, o, beat, names, lang),
                 keep_near_miss=True,
                 max_tokens=160,
                 seed_offset=seed,
@@ -173,8 +175,10 @@ def _echoes(text: str, action: str) -> bool:
     return len(said) >= 3 and len(said & seen) >= 0.7 * len(said)
 
 
-def _line_problems(text: str, emotion: str, others: set[str], action: str, lang: str) -> list[str]:
-    problems = []
+def _line_problems(
+    text: str, emotion: str, others: set[str], action: str, beat: SceneBeat, names: Names, lang: str
+) -> list[str]:
+    problems = _absent(text, beat, names)
     if _echoes(text, action):
         problems.append("the line repeats the action: write words the character says aloud")
     if _norm(text) and _norm(text) in others:
@@ -184,8 +188,15 @@ def _line_problems(text: str, emotion: str, others: set[str], action: str, lang:
     return problems + language_problems([text], lang, "the line")  # type: ignore[arg-type]
 
 
-def _action_problems(action: str, old: str, lang: str) -> list[str]:
+def _absent(text: str, beat: SceneBeat, names: Names) -> list[str]:
+    """Problems for characters a text names who are not in the scene."""
+    away = sorted(named(text, names) - set(beat.characters))
+    return [f"{who} is not in this scene: name only {', '.join(beat.characters)}" for who in away]
+
+
+def _action_problems(action: str, old: str, beat: SceneBeat, names: Names, lang: str) -> list[str]:
     problems = [] if _norm(action) and _norm(action) != old else ["write new action"]
+    problems += _absent(action, beat, names)
     return problems + language_problems([action], lang, "the action")  # type: ignore[arg-type]
 
 
@@ -201,10 +212,12 @@ def _more_problems(
     cast = beat.characters
     problems = []
     for i, ln in enumerate(new, 1):
+        problems += [f"lines.{i}: {p}" for p in _absent(ln.text, beat, names)]
         if _echoes(ln.text, action):
             problems.append(f"lines.{i} repeats the action: write words said aloud")
         if resolve(names, ln.speaker) not in cast:
             problems.append(f"lines.{i}.speaker {ln.speaker!r} is not here: {', '.join(cast)}")
         if _norm(ln.text) in said:
             problems.append(f"lines.{i} repeats a line already in the scene")
+        said.add(_norm(ln.text))
     return problems + language_problems([ln.text for ln in new], lang, "the lines")  # type: ignore[arg-type]

@@ -23,9 +23,16 @@ _TAG_END = re.compile(rf"\s*{_TAG}\s*$")
 _TAG_START = re.compile(rf"^\s*{_TAG}\s*")
 
 
+# The "Name (emotion): " cue a model copies from a revision prompt into the words.
+_CUE_COPY = re.compile(r"^\s*[^\W\d][\w .'-]{0,24}\s*[(（][^)）]{1,20}[)）]\s*[:：]\s*")
+
+
 def spoken(text: str) -> tuple[str, str]:
     """The words to speak and subtitle, and the acting note found around them ("")."""
     note = ""
+    cue = _CUE_COPY.match(text)
+    if cue:
+        text = text[cue.end() :]
     for pattern in (_TAG_END, _TAG_START):
         m = pattern.search(text)
         if m:

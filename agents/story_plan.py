@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .checks.text import Names, has_cjk, item_tokens, norm, placeholder
+from .checks.text import Names, has_cjk, item_tokens, named, norm, placeholder
 from .craft import CraftChoice, label_valence, one_word
 from .schemas import (
     BeatDraft,
@@ -149,6 +149,12 @@ def build_outline(
         dropped = [n for n in _names(d.characters, names) if n in state.dead]
         if dropped:
             notes.append(f"scene {i}: {', '.join(dropped)} died earlier; taken out of the cast")
+        # who the beat itself names is there: "Sarah enters" in a scene cast as Charlie
+        # alone sets every line of it against the plan
+        for who in sorted(named(f"{d.beat} {d.turn}", names) & (alive_all - state.dead)):
+            if who not in cast:
+                cast.append(who)
+                notes.append(f"scene {i}: the beat names {who}; {who} is there")
         if not cast:
             living = [c.name for c in bible.characters if c.name not in state.dead]
             cast = living[:1]

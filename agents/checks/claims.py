@@ -17,7 +17,7 @@ from ..schemas import Bible, SceneBeat
 from ..story_plan import StoryState
 from .sentiment import contradicts, expected_polarity
 from .setting import TIME_WORDS_EN, TIME_WORDS_ZH, in_range, place_match, time_words
-from .text import CJK_RE, Names
+from .text import CJK_RE, Names, named
 
 Claim = Literal[
     "", "someone not here", "someone dead", "another place", "another time",
@@ -31,21 +31,6 @@ def split_cue(quote: str) -> tuple[str, str]:
     """("Max", "I'm scared") from "Max: I'm scared"; ("", text) without a speaker."""
     m = _CUE.match(quote)
     return (m.group(1).strip(), m.group(2).strip()) if m else ("", quote.strip())
-
-
-def named(text: str, names: Names) -> set[str]:
-    """The bible characters a text names, by full or short form."""
-    found = set()
-    for name in names.full:
-        for form in names.forms(name):
-            if CJK_RE.search(form):
-                hit = form in text
-            else:
-                hit = re.search(rf"\b{re.escape(form)}\b", text, re.I) is not None
-            if hit:
-                found.add(name)
-                break
-    return found
 
 
 def claim_holds(claim: str, quote: str, beat: SceneBeat, state: StoryState, bible: Bible) -> bool:

@@ -205,3 +205,18 @@ def placeholder(text: str) -> bool:
 def plan_lines(seconds: float, scenes: int) -> int:
     """Spoken lines a scene needs: about one line per 3.5 s of screen time, 4 to 12."""
     return max(4, min(12, round(seconds / 3.5 / max(1, scenes))))
+
+
+def named(text: str, names: Names) -> set[str]:
+    """The bible characters a text names, by full or short form."""
+    found = set()
+    for name in names.full:
+        for form in names.forms(name):
+            if CJK_RE.search(form):
+                hit = form in text
+            else:
+                hit = re.search(rf"\b{re.escape(form)}\b", text, re.I) is not None
+            if hit:
+                found.add(name)
+                break
+    return found

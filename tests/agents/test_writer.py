@@ -26,6 +26,17 @@ def _plan(draft: dict, lang: str = "en"):  # type: ignore[no-untyped-def]
     )
 
 
+def test_whoever_the_beat_names_is_in_the_scene() -> None:
+    """A beat "Mei bursts in" cast as Lin Hai alone would make every line of Mei's
+    an absent actor: the plan puts her there."""
+    draft = outline("en", 1, 3)
+    draft["scenes"][1]["characters"] = ["Lin Hai"]
+    draft["scenes"][1]["beat"] = "Mei bursts in with the storm warning."
+    plan, notes = _plan(draft)
+    assert plan.scenes[1].characters == ["Lin Hai", "Mei"]
+    assert any("the beat names Mei" in n for n in notes)
+
+
 def test_time_runs_forward_a_smaller_hour_is_the_next_day() -> None:
     draft = outline("en", 1, 3)
     for beat, hour in zip(draft["scenes"], (20, 9, 23), strict=True):
@@ -135,6 +146,7 @@ def test_acting_notes_in_the_words_are_never_spoken() -> None:
                  "emotion": ""},
                 {"speaker": "Mei", "text": "(softly) Come home.", "emotion": "tender"},
                 {"speaker": "Mei", "text": "[calm]", "emotion": "calm"},
+                {"speaker": "Mei", "text": "Mei (calm): Sit down.", "emotion": "calm"},
                 {"speaker": "Lin Hai", "text": "We go (now) together.", "emotion": "calm"},
             ],
         }
@@ -143,9 +155,10 @@ def test_acting_notes_in_the_words_are_never_spoken() -> None:
     assert [ln.text for ln in scene.lines] == [
         "I'm scared, but we're safe now",
         "Come home.",
+        "Sit down.",
         "We go (now) together.",
     ]
-    assert [ln.emotion for ln in scene.lines] == ["fearful", "tender", "calm"]
+    assert [ln.emotion for ln in scene.lines] == ["fearful", "tender", "calm", "calm"]
     assert scene.action == "They watch the sea."
 
 
