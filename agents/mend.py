@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from reelwright.context import AgentContext
+from reelwright.tools.errors import ModelBehaviorError
 
 from .checks.text import Names, has_cjk, named
 from .common import ask, language_problems
@@ -100,23 +101,29 @@ def mend(
         seed = 100 * round_no + k
         if piece == "line":
             others = {_norm(ln.text) for ln in lines}
-            fix = ask(
-                ctx,
-                "writer_fix_line",
-                LineFix,
-                check=lambda r, o=others, a=action: _line_problems(
-                    r.text, r.emotion, o, a, beat, names, lang
-                ),
-                keep_near_miss=True,
-                max_tokens=90,
-                seed_offset=seed,
-                scene=_text(action, lines),
-                number=n + 1,
-                speaker=lines[n].speaker,
-                problem=problem,
-                turn=beat.turn or "(none)",
-                **shared,
-            )
+            try:
+                fix = ask(
+                    ctx,
+                    "writer_fix_line",
+                    LineFix,
+                    check=lambda r, o=others, a=action: _line_problems(
+                        r.text, r.emotion, o, a, beat, names, lang
+                    ),
+                    max_tokens=150,
+                    seed_offset=seed,
+                    scene=_text(action, lines),
+                    number=n + 1,
+                    speaker=lines[n].speaker,
+                    problem=problem,
+                    turn=beat.turn or "(none)",
+                    **shared,
+                )
+            except ModelBehaviorError as exc:
+                # No good line came back: the line goes. A repeat or a line against the
+                # plan is better cut than kept; a scene left thin is grown next round.
+                fix = LineFix(text="", emotion="calm")
+                ctx.emit("tool_call", tool="mend:cut_line", args={"line": n + 1}, seconds=0,
+                         result=str(exc)[:300])  # fmt: skip
             # empty words cut the line (what "cut the words that say ..." asks for)
             lines[n] = LineDraft(speaker=lines[n].speaker, text=fix.text, emotion=fix.emotion)
         elif piece == "action":
@@ -155,7 +162,12 @@ def mend(
                 speakers=common["speakers"],
                 **shared,
             )
-            lines += [ln for ln in more.lines if resolve(names, ln.speaker) in beat.characters]
+            # a near miss keeps only its good lines: no one absent, no repeats, no narration
+            had = list(lines)
+            for ln in more.lines:
+                if not _more_problems([ln], had, action, beat, names, lang):
+                    had.append(ln)
+            lines = had
     return SceneDraft(action=action, lines=[ln for ln in lines if _norm(ln.text)])
 
 

@@ -133,12 +133,13 @@ def test_a_word_defect_is_sent_back_and_fixed(kind: str, tmp_path: Path) -> None
 
 def test_rounds_are_bounded_and_each_repair_is_a_fresh_request(tmp_path: Path) -> None:
     clean = clean_story_en()
-    broken, node = plant_defect(clean, "status_contradiction", seed=0, surface="words")
+    # the action sets the scene in the wrong place, and the writer keeps giving it back
+    broken, node = plant_defect(clean, "wrong_place", seed=0, surface="words")
     fake = ScriptedModel(responder=mend_from(_scene(clean, node), stuck=_scene(broken, node)))
     loop = Loop(tmp_path, broken, fake, rounds=2)
     report = loop.go()
     assert [r.round for r in report.rounds] == [1, 2, 3]
-    fixes = [c for c in fake.calls if c[1] == "LineFix"]
+    fixes = [c for c in fake.calls if c[1] == "ActionFix"]
     # each of the two rounds asks afresh (a new seed, not a cache hit)
     assert len(fixes) >= 2, "the same repair twice is not a cache hit"
     left = [r for r in report.record if r.status == "left"]

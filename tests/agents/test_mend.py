@@ -69,3 +69,27 @@ def test_a_line_that_narrates_the_action_is_sent_back(tmp_path: Path) -> None:
     ]
     repair = "\n".join(m.content for m in fake.calls[1][0])
     assert "repeats the action" in repair
+
+
+def test_a_line_no_reply_can_fix_is_cut(tmp_path: Path) -> None:
+    """A repeat asked to be rewritten comes back the same, twice: the line goes."""
+    settings = RunSettings(premise="a test premise", episode_seconds=30)
+    run = new_run(tmp_path / "runs", settings)
+    repeat = SCENE.lines[0]
+    doubled = Scene.model_validate(
+        {**SCENE.model_dump(), "lines": [*SCENE.model_dump()["lines"], repeat.model_dump()]}
+    )
+    fake = ScriptedModel()
+    fake.add("LineFix", *[{"text": repeat.text, "emotion": "calm"}] * 4)
+    services = offline_services(settings, run, LLM(fake, cache=ResponseCache(run.cache_path)))
+    ctx = NodeContext(
+        SID, story_plan(STORY), threading.RLock(), EventLog(run.events_path, run.id), "writer",
+        services,
+    )  # fmt: skip
+    common = {"characters": "", "facts": "", "language_rule": "", "speakers": "", "relations": ""}
+    draft = mend(
+        ctx, doubled, [_issue("near_duplicate", repeat.text)], beat=BEAT,
+        names=Names(STORY.bible), lang="en", want=6, round_no=1, common=common,
+    )  # fmt: skip
+    assert draft is not None
+    assert [ln.text for ln in draft.lines] == [ln.text for ln in SCENE.lines]
