@@ -45,6 +45,29 @@ def _norm(text: str) -> str:
     return " ".join(spoken(text)[0].casefold().split()).strip(" \"'“”「」.!?。！？")
 
 
+def targets_of(issue: Issue, scene: Scene, want: int) -> list[tuple[Piece, int]] | None:
+    """What the issue points at: ("line", index) for each line it names (every later
+    copy of a repeat), ("action", 0) or ("more", count). None: nothing smaller than
+    the whole scene."""
+    if issue.kind == "near_duplicate":
+        quote = _quote(issue)
+        hits = [i for i, ln in enumerate(scene.lines) if quote and quote in _norm(ln.text)]
+        if len(hits) > 1:
+            return [("line", i) for i in hits[1:]]
+    target = target_of(issue, scene, want)
+    return None if target is None else [target]
+
+
+def _quote(issue: Issue) -> str:
+    """The issue's evidence as line words: no "Name:" cue, normalised."""
+    quote = issue.evidence
+    for colon in (":", "："):
+        if colon in quote[:30]:
+            quote = quote.split(colon, 1)[-1]
+            break
+    return _norm(quote)
+
+
 def target_of(issue: Issue, scene: Scene, want: int) -> tuple[Piece, int] | None:
     """What the issue points at: ("line", index), ("action", 0) or ("more", count).
 
@@ -52,10 +75,7 @@ def target_of(issue: Issue, scene: Scene, want: int) -> tuple[Piece, int] | None
     """
     if issue.kind in GROW:
         return "more", 1 if issue.kind == "no_tail_line" else max(2, want - len(scene.lines))
-    quote = issue.evidence
-    if ":" in quote[:30] or "：" in quote[:30]:  # "Max: the words"
-        quote = quote.split(":", 1)[-1] if ":" in quote[:30] else quote.split("：", 1)[-1]
-    quote = _norm(quote)
+    quote = _quote(issue)
     if len(quote) < 2:
         return None
     hits = [i for i, ln in enumerate(scene.lines) if quote in _norm(ln.text)]
@@ -82,10 +102,11 @@ def mend(
     rewrite of the whole scene is needed)."""
     targets: dict[tuple[Piece, int], list[Issue]] = {}
     for issue in issues:
-        target = target_of(issue, current, want)
-        if target is None:
+        pieces = targets_of(issue, current, want)
+        if pieces is None:
             return None
-        targets.setdefault(target, []).append(issue)
+        for target in pieces:
+            targets.setdefault(target, []).append(issue)
     lines = [
         LineDraft(speaker=ln.speaker, text=ln.text, emotion=ln.emotion) for ln in current.lines
     ]

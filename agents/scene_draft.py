@@ -27,6 +27,19 @@ _TAG_START = re.compile(rf"^\s*{_TAG}\s*")
 _CUE_COPY = re.compile(r"^\s*[^\W\d][\w .'-]{0,24}\s*[(（][^)）]{1,20}[)）]\s*[:：]\s*")
 
 
+def narrates(text: str, speaker: str, names: Names) -> bool:
+    """Whether a line is stage direction about its own speaker ("Charlie takes a deep
+    breath" in Charlie's mouth): the name, then a third-person verb."""
+    if has_cjk(text):
+        return False
+    for form in names.forms(speaker):
+        m = re.match(rf"{re.escape(form)}\s+([a-z]+)\b", text.strip())
+        verb = m.group(1) if m else ""
+        if verb.endswith("s") and not verb.endswith("ss") and verb not in ("is", "was", "has"):
+            return True
+    return False
+
+
 def spoken(text: str) -> tuple[str, str]:
     """The words to speak and subtitle, and the acting note found around them ("")."""
     note = ""
@@ -104,12 +117,16 @@ def to_scene(draft: SceneDraft, beat: SceneBeat, ledger: Ledger, bible: Bible) -
     """The stored scene: the draft's words, the plan's heading and cause, the plan's ledger."""
     names = Names(bible)
     lines: list[DialogueLine] = []
+    action_extra: list[str] = []
     for line in draft.lines:
         if placeholder(line.text):
             continue
         speaker = resolve(names, line.speaker) or line.speaker.strip()
         text, note = spoken(line.text)
         if not text:
+            continue
+        if narrates(text, speaker, names):  # "Charlie takes a deep breath", said by Charlie
+            action_extra.append(text)
             continue
         emotion = one_word(line.emotion) or one_word(note) or "neutral"
         for piece in split_breath(text):
@@ -120,7 +137,7 @@ def to_scene(draft: SceneDraft, beat: SceneBeat, ledger: Ledger, bible: Bible) -
         interior=beat.interior,
         location=beat.location,
         time_of_day=beat.time_of_day,
-        action=spoken(draft.action)[0] or draft.action.strip(),
+        action=" ".join([spoken(draft.action)[0] or draft.action.strip(), *action_extra]),
         lines=lines[:MAX_LINES],
         cause=beat.turn,
         ledger=ledger,

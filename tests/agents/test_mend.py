@@ -10,7 +10,7 @@ from support.fixtures_story import clean_story_en, story_plan
 from support.services import offline_services
 
 from reelwright.agents.checks.text import Names
-from reelwright.agents.mend import mend, target_of
+from reelwright.agents.mend import mend, target_of, targets_of
 from reelwright.agents.schemas import Issue, Scene
 from reelwright.events import EventLog
 from reelwright.scheduler import NodeContext
@@ -44,6 +44,14 @@ def test_each_issue_points_at_a_piece() -> None:
     assert target_of(_issue("wrong_place", SCENE.action[:30]), SCENE, 6) == ("action", 0)
     assert target_of(_issue("thin_scene", line.text), SCENE, len(SCENE.lines) + 3) == ("more", 3)
     assert target_of(_issue("motivation", "why would she stay"), SCENE, 6) is None
+    tripled = Scene.model_validate(
+        {**doubled.model_dump(), "lines": [*doubled.model_dump()["lines"], line.model_dump()]}
+    )
+    # every later copy of a repeat is mended in the same round, the first one kept
+    assert targets_of(_issue("near_duplicate", line.text), tripled, 6) == [
+        ("line", last),
+        ("line", last + 1),
+    ]
 
 
 def test_a_line_that_narrates_the_action_is_sent_back(tmp_path: Path) -> None:

@@ -147,6 +147,7 @@ def test_acting_notes_in_the_words_are_never_spoken() -> None:
                 {"speaker": "Mei", "text": "(softly) Come home.", "emotion": "tender"},
                 {"speaker": "Mei", "text": "[calm]", "emotion": "calm"},
                 {"speaker": "Mei", "text": "Mei (calm): Sit down.", "emotion": "calm"},
+                {"speaker": "Lin Hai", "text": "Lin Hai takes a deep breath.", "emotion": "calm"},
                 {"speaker": "Lin Hai", "text": "We go (now) together.", "emotion": "calm"},
             ],
         }
@@ -159,7 +160,8 @@ def test_acting_notes_in_the_words_are_never_spoken() -> None:
         "We go (now) together.",
     ]
     assert [ln.emotion for ln in scene.lines] == ["fearful", "tender", "calm", "calm"]
-    assert scene.action == "They watch the sea."
+    # a line that is stage direction about its own speaker joins the action
+    assert scene.action == "They watch the sea. Lin Hai takes a deep breath."
 
 
 def test_problems_a_repair_retry_can_fix() -> None:
