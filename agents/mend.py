@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from reelwright.context import AgentContext
 from reelwright.tools.errors import ModelBehaviorError
 
+from .checks.story import repeats
 from .checks.text import Names, has_cjk, named
 from .common import ask, language_problems
 from .craft import one_word
@@ -214,7 +215,7 @@ def _line_problems(
     problems = _absent(text, beat, names)
     if _echoes(text, action):
         problems.append("the line repeats the action: write words the character says aloud")
-    if _norm(text) and _norm(text) in others:
+    if _norm(text) and (_norm(text) in others or repeats(text, sorted(others))):
         problems.append("the line repeats one already in the scene: write a new one")
     if not one_word(emotion):
         problems.append("emotion must be one word such as afraid")
@@ -250,7 +251,7 @@ def _more_problems(
             problems.append(f"lines.{i} repeats the action: write words said aloud")
         if resolve(names, ln.speaker) not in cast:
             problems.append(f"lines.{i}.speaker {ln.speaker!r} is not here: {', '.join(cast)}")
-        if _norm(ln.text) in said:
+        if _norm(ln.text) in said or repeats(ln.text, sorted(said)):
             problems.append(f"lines.{i} repeats a line already in the scene")
         said.add(_norm(ln.text))
     return problems + language_problems([ln.text for ln in new], lang, "the lines")  # type: ignore[arg-type]

@@ -123,6 +123,10 @@ def to_scene(draft: SceneDraft, beat: SceneBeat, ledger: Ledger, bible: Bible) -
             continue
         speaker = resolve(names, line.speaker) or line.speaker.strip()
         text, note = spoken(line.text)
+        for form in (f for n in names.full for f in names.forms(n)):
+            if re.match(rf"{re.escape(form)}\s*[:：]", text):  # "Sarah: ..." copied as words
+                text = re.sub(rf"^{re.escape(form)}\s*[:：]\s*", "", text)
+                break
         if not text:
             continue
         if narrates(text, speaker, names):  # "Charlie takes a deep breath", said by Charlie

@@ -167,6 +167,12 @@ def _duplicates(items: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     return found
 
 
+def repeats(text: str, earlier: list[str]) -> bool:
+    """Whether `text` repeats one of `earlier` as the near-duplicate check would say."""
+    found = _duplicates([("", t) for t in earlier] + [("new", text)])
+    return any(node == "new" for node, _, _ in found)
+
+
 def check_near_duplicate(story: StoryView, names: Names) -> list[Issue]:
     """Scenes, beats or lines that repeat an earlier one (small models loop)."""
     episodes = sorted(story.episodes, key=lambda e: e.number)

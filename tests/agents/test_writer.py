@@ -147,6 +147,7 @@ def test_acting_notes_in_the_words_are_never_spoken() -> None:
                 {"speaker": "Mei", "text": "(softly) Come home.", "emotion": "tender"},
                 {"speaker": "Mei", "text": "[calm]", "emotion": "calm"},
                 {"speaker": "Mei", "text": "Mei (calm): Sit down.", "emotion": "calm"},
+                {"speaker": "Mei", "text": "Lin Hai: Eat first.", "emotion": "calm"},
                 {"speaker": "Lin Hai", "text": "Lin Hai takes a deep breath.", "emotion": "calm"},
                 {"speaker": "Lin Hai", "text": "We go (now) together.", "emotion": "calm"},
             ],
@@ -157,9 +158,10 @@ def test_acting_notes_in_the_words_are_never_spoken() -> None:
         "I'm scared, but we're safe now",
         "Come home.",
         "Sit down.",
+        "Eat first.",
         "We go (now) together.",
     ]
-    assert [ln.emotion for ln in scene.lines] == ["fearful", "tender", "calm", "calm"]
+    assert [ln.emotion for ln in scene.lines] == ["fearful", "tender", "calm", "calm", "calm"]
     # a line that is stage direction about its own speaker joins the action
     assert scene.action == "They watch the sea. Lin Hai takes a deep breath."
 
