@@ -29,7 +29,12 @@ def expand_critique(plan: Plan, node_id: str) -> None:
 def expand_cut(plan: Plan, node_id: str) -> None:
     """Send the scenes the cut's pacing names in `resend` back to their writer."""
     payload = plan.payload(node_id) or {}
-    _send_back(plan, node_id, payload.get("resend") or {}, payload.get("sendback_rounds"), None)
+    resend, sent = payload.get("resend") or {}, payload.get("sendback_rounds")
+    if not resend or plan.node(node_id).get("repaired_round") == sent:
+        return
+    _send_back(plan, node_id, resend, sent, None)
+    # The cut did not render: it runs again even when no rewrite changes what it reads.
+    plan.invalidate([node_id])
 
 
 def _send_back(
@@ -38,7 +43,7 @@ def _send_back(
     repair: dict[str, list[Any]],
     sent_round: object,
     note_round: int | None,
-) -> None:
+) -> bool:
     """Store each scene's issues as its notes and invalidate it; once per `sent_round`.
 
     `note_round` numbers the rewrite (the critique's round); None goes on from the
@@ -46,7 +51,7 @@ def _send_back(
     """
     node = plan.node(node_id)
     if not repair or node.get("repaired_round") == sent_round:
-        return  # nothing to repair, or this round was already sent (a resume, an early cutoff)
+        return False  # nothing to repair, or this round was already sent (a resume, a cutoff)
     node["repaired_round"] = sent_round
     targets = [sid for sid in sorted(repair) if sid in plan]
     for sid in targets:
@@ -54,3 +59,4 @@ def _send_back(
         revision = note_round or int((scene.get("payload") or {}).get("revision", 0)) + 1
         scene["notes"] = {"round": revision, "version": scene["version"], "issues": repair[sid]}
     plan.invalidate(targets)
+    return bool(targets)

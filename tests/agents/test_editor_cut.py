@@ -177,6 +177,7 @@ def test_a_thin_scene_goes_back_to_its_writer_once_before_rendering(tmp_path: Pa
     expand_cut(plan, "cut:1")
     scene = plan.node("scene:1.2")
     assert scene["status"] == "stale"
+    assert plan.node("cut:1")["status"] == "stale", "the cut renders later, rewrite or not"
     assert scene["notes"]["round"] == 2  # its writer's second version
     assert scene["notes"]["issues"] == resend["scene:1.2"]
     scene["status"] = "done"

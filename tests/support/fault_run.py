@@ -70,11 +70,15 @@ def make_through_stub(
             "REELWRIGHT_BACKOFF": "0.01",
         }
         common = ["--llm", "openai:stub-model", "--runs-dir", str(runs)]
+        # faults, not pacing: a scene the cut sends back would be asked for again
+        pacing = ["--pacing-rounds", "0"]
         if resume:
             result = run_cli("resume", resume, *common, env=env, timeout=cli_timeout_s)
         else:
             size = ["--episodes", str(episodes), "--episode-seconds", str(seconds)]
-            result = run_cli("make", PREMISE, *size, *common, env=env, timeout=cli_timeout_s)
+            result = run_cli(
+                "make", PREMISE, *size, *pacing, *common, env=env, timeout=cli_timeout_s
+            )
         served = _served(state)
     lines = result.stdout.strip().splitlines()
     run = Path(lines[-1]) if lines and Path(lines[-1]).is_dir() else None
