@@ -21,7 +21,7 @@ from .checks.story import repeats
 from .checks.text import Names, has_cjk, named
 from .common import ask, language_problems
 from .craft import one_word
-from .scene_draft import resolve, spoken
+from .scene_draft import narrates, resolve, spoken
 from .schemas import Issue, LineDraft, Scene, SceneBeat, SceneDraft, counted, spoken_by
 
 Piece = Literal["line", "action", "more"]
@@ -213,7 +213,7 @@ def _line_problems(
     text: str, emotion: str, others: set[str], action: str, beat: SceneBeat, names: Names, lang: str
 ) -> list[str]:
     problems = _absent(text, beat, names)
-    if _echoes(text, action):
+    if _echoes(text, action) or narrates(text, None, names):
         problems.append("the line repeats the action: write words the character says aloud")
     if _norm(text) and (_norm(text) in others or repeats(text, sorted(others))):
         problems.append("the line repeats one already in the scene: write a new one")
@@ -247,7 +247,7 @@ def _more_problems(
     problems = []
     for i, ln in enumerate(new, 1):
         problems += [f"lines.{i}: {p}" for p in _absent(ln.text, beat, names)]
-        if _echoes(ln.text, action):
+        if _echoes(ln.text, action) or narrates(ln.text, None, names):
             problems.append(f"lines.{i} repeats the action: write words said aloud")
         if resolve(names, ln.speaker) not in cast:
             problems.append(f"lines.{i}.speaker {ln.speaker!r} is not here: {', '.join(cast)}")

@@ -27,12 +27,15 @@ _TAG_START = re.compile(rf"^\s*{_TAG}\s*")
 _CUE_COPY = re.compile(r"^\s*[^\W\d][\w .'-]{0,24}\s*[(（][^)）]{1,20}[)）]\s*[:：]\s*")
 
 
-def narrates(text: str, speaker: str, names: Names) -> bool:
+def narrates(text: str, speaker: str | None, names: Names) -> bool:
     """Whether a line is stage direction about its own speaker ("Charlie takes a deep
-    breath" in Charlie's mouth): the name, then a third-person verb."""
+    breath" in Charlie's mouth): the name, then a third-person verb. With no speaker,
+    about anyone ("Sarah explains that ...", "She adds, ..."): a stricter test for
+    words a repair wrote than for a first draft, where "Mom wants you home" is speech."""
     if has_cjk(text):
         return False
-    for form in names.forms(speaker):
+    who = names.forms(speaker) if speaker else [f for n in names.full for f in names.forms(n)]
+    for form in [*who, *([] if speaker else ["He", "She", "They"])]:
         m = re.match(rf"{re.escape(form)}\s+([a-z]+)\b", text.strip())
         verb = m.group(1) if m else ""
         if verb.endswith("s") and not verb.endswith("ss") and verb not in ("is", "was", "has"):
