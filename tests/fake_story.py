@@ -653,10 +653,11 @@ def story_script(
 ) -> dict[str, Any]:
     replies: dict[str, list[Any]] = {
         "Bible@series": [bible(lang)],
-        "CriticReport": [{"issues": []}] * (4 * episodes),
-        "PlanVerdict": [{"answer": "no", "quote": "", "fact": ""}] * (2 * scenes * episodes),
+        # enough for the critique's rounds and one more after a scene the cut sent back
+        "CriticReport": [{"issues": []}] * (8 * episodes),
+        "PlanVerdict": [{"answer": "no", "quote": "", "fact": ""}] * (4 * scenes * episodes),
         # the same looks for every scene, so keyed by schema alone (no node tag needed)
-        "Takes": [takes()] * (episodes * scenes),
+        "Takes": [takes()] * (2 * episodes * scenes),
         # a scene sent back is mended piece by piece (agents/mend.py): keyed by schema alone
         **mend_replies(lang, 2 * episodes * scenes),
     }
@@ -665,7 +666,8 @@ def story_script(
     for ep in range(1, episodes + 1):
         replies[f"OutlineDraft@episode:{ep}"] = [outline(lang, ep, scenes)]
         for s in range(1, scenes + 1):
-            replies[f"SceneDraft@scene:{ep}.{s}"] = [scene_draft(lang, ep, s)]
+            # the second answers a whole-scene rewrite (a scene the cut finds too long)
+            replies[f"SceneDraft@scene:{ep}.{s}"] = [scene_draft(lang, ep, s)] * 2
     return {"delay_s": delay_s, "concurrency": concurrency, "replies": replies}
 
 

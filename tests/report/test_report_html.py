@@ -59,7 +59,8 @@ def test_report_shows_title_counts_rounds_and_sections(report_runs: ReportRuns) 
     assert "critique:series round 2: 0 issues<" in page
     assert esc(CRITIC_FIX) in page and "motivation" in page
     assert 'class="del">' in page and 'class="add">' in page and "<mark>" in page
-    assert "<mark> She answers after a long silence.</mark>" in page  # the revision's diff
+    # the revision's diff: the critic quoted a line, so the writer mended that line
+    assert "<mark>Listen. </mark>" in page and "<mark>wind</mark>" in page
     for section in (
         "overview",
         "timeline",

@@ -63,8 +63,8 @@ def make_script() -> dict[str, list[Any]]:
         "fix": CRITIC_FIX,
     }
     replies["Bible@series"] = [series]
-    replies["SceneDraft@scene:1.1"] = [first, revised]  # the second answers the revision
-    replies["CriticReport"] = [{"issues": [issue]}] + [{"issues": []}] * 3
+    replies["SceneDraft@scene:1.1"] = [first, revised, revised]  # then any rewrite
+    replies["CriticReport"] = [{"issues": [issue]}] + [{"issues": []}] * 7
     return replies
 
 
@@ -95,6 +95,8 @@ def make_run(runs: Path) -> MadeRun:
             str(SECONDS),
             "--llm",
             "openai:stub-model",
+            "--pacing-rounds",
+            "0",  # the report's revision is the critic's: one, mended
             "--runs-dir",
             str(runs),
         )
