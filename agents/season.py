@@ -17,7 +17,7 @@ from reelwright import ids
 from reelwright.context import AgentContext
 
 from .common import ask, bible_of, characters_brief, language_problems, language_rule
-from .schemas import Outline, Season, SeasonDraft, SeasonPart
+from .schemas import Outline, Season, SeasonDraft, SeasonPart, counted
 from .story_plan import StoryState
 
 SEASON_FROM = 10  # a series of this many episodes or more is planned in parts
@@ -54,7 +54,7 @@ def write_season(ctx: AgentContext) -> Season:
     draft = ask(
         ctx,
         "writer_season",
-        SeasonDraft,
+        counted(SeasonDraft, "parts", len(ranges), len(ranges)),
         check=check,
         fresh_tries=2,
         keep_near_miss=True,

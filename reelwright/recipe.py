@@ -66,19 +66,7 @@ KINDS = (
 MODEL_KINDS = frozenset({"series", "season", "episode", "scene", "critique", "shotlist"})
 # What --plan-only makes: everything before frames, clips, voices and cuts (a character's
 # reference sheet is design: shot plans are made from it).
-PLANNING_KINDS = frozenset(
-    {
-        "series",
-        "season",
-        "character",
-        "location",
-        "episode",
-        "scene",
-        "critique",
-        "shotlist",
-        "shot",
-    }
-)
+PLANNING_KINDS = frozenset(KINDS[: KINDS.index("shot") + 1])
 GATES = ("bible", "scripts", "shots")
 
 

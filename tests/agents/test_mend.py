@@ -25,6 +25,17 @@ SCENE = EPISODE.scenes[SID]
 BEAT = EPISODE.outline.scenes[0]
 
 
+COMMON = {"characters": "", "facts": "", "language_rule": "", "speakers": "", "relations": ""}
+
+
+def _writer_context(tmp_path: Path, fake: ScriptedModel) -> NodeContext:  # type: ignore[type-arg]
+    settings = RunSettings(premise="a test premise", episode_seconds=30)
+    run = new_run(tmp_path / "runs", settings)
+    services = offline_services(settings, run, LLM(fake, cache=ResponseCache(run.cache_path)))
+    events = EventLog(run.events_path, run.id)
+    return NodeContext(SID, story_plan(STORY), threading.RLock(), events, "writer", services)
+
+
 def _issue(kind: str, evidence: str) -> Issue:
     return Issue.model_validate(
         {"node": SID, "kind": kind, "severity": "high", "evidence": evidence, "fix": "fix it"}
@@ -55,20 +66,13 @@ def test_each_issue_points_at_a_piece() -> None:
 
 
 def test_a_line_that_narrates_the_action_is_sent_back(tmp_path: Path) -> None:
-    settings = RunSettings(premise="a test premise", episode_seconds=30)
-    run = new_run(tmp_path / "runs", settings)
     fake = ScriptedModel()
     narrated = {"text": SCENE.action.split(".")[0] + ".", "emotion": "calm"}
     fake.add("LineFix", narrated, {"text": "Then we leave before the tide.", "emotion": "tense"})
-    services = offline_services(settings, run, LLM(fake, cache=ResponseCache(run.cache_path)))
-    ctx = NodeContext(
-        SID, story_plan(STORY), threading.RLock(), EventLog(run.events_path, run.id), "writer",
-        services,
-    )  # fmt: skip
-    common = {"characters": "", "facts": "", "language_rule": "", "speakers": "", "relations": ""}
+    ctx = _writer_context(tmp_path, fake)
     draft = mend(
         ctx, SCENE, [_issue("status_contradiction", SCENE.lines[1].text)], beat=BEAT,
-        names=Names(STORY.bible), lang="en", want=6, round_no=1, common=common,
+        names=Names(STORY.bible), lang="en", want=6, round_no=1, common=COMMON,
     )  # fmt: skip
     assert draft is not None and draft.action == SCENE.action
     assert draft.lines[1].text == "Then we leave before the tide."
@@ -81,23 +85,16 @@ def test_a_line_that_narrates_the_action_is_sent_back(tmp_path: Path) -> None:
 
 def test_a_line_no_reply_can_fix_is_cut(tmp_path: Path) -> None:
     """A repeat asked to be rewritten comes back the same, twice: the line goes."""
-    settings = RunSettings(premise="a test premise", episode_seconds=30)
-    run = new_run(tmp_path / "runs", settings)
     repeat = SCENE.lines[0]
     doubled = Scene.model_validate(
         {**SCENE.model_dump(), "lines": [*SCENE.model_dump()["lines"], repeat.model_dump()]}
     )
     fake = ScriptedModel()
     fake.add("LineFix", *[{"text": repeat.text, "emotion": "calm"}] * 4)
-    services = offline_services(settings, run, LLM(fake, cache=ResponseCache(run.cache_path)))
-    ctx = NodeContext(
-        SID, story_plan(STORY), threading.RLock(), EventLog(run.events_path, run.id), "writer",
-        services,
-    )  # fmt: skip
-    common = {"characters": "", "facts": "", "language_rule": "", "speakers": "", "relations": ""}
+    ctx = _writer_context(tmp_path, fake)
     draft = mend(
         ctx, doubled, [_issue("near_duplicate", repeat.text)], beat=BEAT,
-        names=Names(STORY.bible), lang="en", want=6, round_no=1, common=common,
+        names=Names(STORY.bible), lang="en", want=6, round_no=1, common=COMMON,
     )  # fmt: skip
     assert draft is not None
     assert [ln.text for ln in draft.lines] == [ln.text for ln in SCENE.lines]
