@@ -50,8 +50,7 @@ def spoken(text: str) -> tuple[str, str]:
     if cue:
         text = text[cue.end() :]
     for pattern in (_TAG_END, _TAG_START):
-        m = pattern.search(text)
-        if m:
+        while m := pattern.search(text):  # "[pride] [calm]": a tag added each round
             note = note or m.group(1)
             text = text[: m.start()] + text[m.end() :]
     return text.strip(), note

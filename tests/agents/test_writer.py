@@ -142,7 +142,7 @@ def test_acting_notes_in_the_words_are_never_spoken() -> None:
         {
             "action": "They watch the sea. [grateful]",
             "lines": [
-                {"speaker": "Lin Hai", "text": "I'm scared, but we're safe now [fearful]",
+                {"speaker": "Lin Hai", "text": "I'm scared, but we're safe now [fearful] [calm]",
                  "emotion": ""},
                 {"speaker": "Mei", "text": "(softly) Come home.", "emotion": "tender"},
                 {"speaker": "Mei", "text": "[calm]", "emotion": "calm"},
