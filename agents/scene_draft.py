@@ -49,10 +49,12 @@ def spoken(text: str) -> tuple[str, str]:
     cue = _CUE_COPY.match(text)
     if cue:
         text = text[cue.end() :]
-    for pattern in (_TAG_END, _TAG_START):
-        while m := pattern.search(text):  # "[pride] [calm]": a tag added each round
-            note = note or m.group(1)
-            text = text[: m.start()] + text[m.end() :]
+    while m := _TAG_END.search(text):  # "[pride] [calm]": a tag added each round
+        note = m.group(1)  # the innermost, the first the words were given, wins
+        text = text[: m.start()]
+    while m := _TAG_START.search(text):
+        note = note or m.group(1)
+        text = text[m.end() :]
     return text.strip(), note
 
 
