@@ -46,6 +46,8 @@ def _kill_then_resume(runs: Path, llm: str, env: dict[str, str]) -> None:
             "1",
             "--episode-seconds",
             "30",
+            "--pacing-rounds",
+            "0",  # a scene sent back by the cut is redone on purpose: not what this counts
             "--llm",
             llm,
             "--runs-dir",
