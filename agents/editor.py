@@ -130,10 +130,11 @@ def cut_episode(ctx: AgentContext) -> dict[str, Any]:
         fps=settings.fps,
         short_of_material=short_of_material(ctx, ep),
     )
-    # The cut that sent scenes back keeps its pacing; this rerun counts its rounds on.
+    # The cut that sent scenes back keeps its pacing; a rerun (after the rewrite, or
+    # media made again) counts the run's send-back rounds on, never from zero.
     previous = ctx.payload(ctx.node_id) or {}
     earlier = previous.get("pacing") if previous.get("resend") else None
-    used = int(previous.get("sendback_rounds", 0)) if earlier else 0
+    used = int(previous.get("sendback_rounds", 0))
     resend = writer_notes(paced_pass) if used < settings.pacing_rounds else {}
     if resend:
         # Not rendered: the rewritten scenes make this cut stale at once (expand_cut).

@@ -191,3 +191,7 @@ def test_a_thin_scene_goes_back_to_its_writer_once_before_rendering(tmp_path: Pa
     pacing = second["pacing"]
     assert pacing["first"] == first["pacing"]["before"]
     assert {b["node"] for b in pacing["rewritten"]} == set(resend)
+    # media made again later (another executor, a revision elsewhere): no new round
+    plan.node("cut:1")["payload"] = second
+    again = cut_episode(ctx)
+    assert "resend" not in again and again["sendback_rounds"] == 1
