@@ -8,6 +8,7 @@ from typing import Any
 
 from reelwright import ids
 from reelwright.context import AgentContext
+from reelwright.spending import paid_kinds
 from reelwright.tools.fonts import cjk_font_path
 from reelwright.tools.jianying import TARGETS as JIANYING_TARGETS
 from reelwright.tools.jianying import DraftUnavailable, write_draft
@@ -135,7 +136,10 @@ def cut_episode(ctx: AgentContext) -> dict[str, Any]:
     previous = ctx.payload(ctx.node_id) or {}
     earlier = previous.get("pacing") if previous.get("resend") else None
     used = int(previous.get("sendback_rounds", 0))
-    resend = writer_notes(paced_pass) if used < settings.pacing_rounds else {}
+    # Never with paid media: the rewritten scene's voices and clips would be paid twice
+    # (the send-back is recorded and shown either way).
+    free = not paid_kinds(settings)
+    resend = writer_notes(paced_pass) if used < settings.pacing_rounds and free else {}
     if resend:
         # Not rendered: the rewritten scenes make this cut stale at once (expand_cut).
         emit_pacing(ctx, paced_pass, paced_pass.after)

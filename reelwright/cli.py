@@ -64,7 +64,11 @@ def make(
     critique_rounds: Annotated[int, typer.Option(min=0, max=5)] = 2,
     pacing_rounds: Annotated[
         int,
-        typer.Option(min=0, max=3, help="Times a cut may send thin scenes back to their writer."),
+        typer.Option(
+            min=0,
+            max=3,
+            help="Times a cut may send thin scenes back to their writer (not with paid media).",
+        ),
     ] = 1,
     model_critics: Annotated[
         bool, typer.Option(help="Ask the model critics too (skipped where measured useless).")
