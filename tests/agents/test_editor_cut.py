@@ -107,8 +107,9 @@ def _planted(tmp_path: Path, pacing_rounds: int) -> tuple[NodeContext[Any], Plan
             plan.node(f"{kind}:{sid}")["payload"] = payload
     events = EventLog(tmp_path / "events.jsonl", "test")
     settings = SimpleNamespace(
-        size=(72, 128), fps=30, episode_seconds=30.0, lang="en", pacing_rounds=pacing_rounds
-    )
+        size=(72, 128), fps=30, episode_seconds=30.0, lang="en", pacing_rounds=pacing_rounds,
+        video="animatic", images="storyboard", voices="offline",
+    )  # fmt: skip
     services = SimpleNamespace(settings=settings, run=SimpleNamespace(path=tmp_path))
     return NodeContext("cut:1", plan, threading.RLock(), events, "editor", services), plan
 
