@@ -8,6 +8,7 @@ writing problem, reported as `short_of_material`, not padded with listeners.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel
@@ -20,7 +21,10 @@ MIN_SHOT, MAX_SHOT = 1.5, 6.0
 REACTION_S = 1.8  # a listener's reaction to the line that turns the scene
 CLIFF_HOLD = 1.0  # the last face held a beat before the episode cuts out
 SHORT_SHARE = 0.75  # speech under this share of the scene's budget: short of material
+FILL_SHARE = 0.9  # what the writers' room aims for, so the director never finds it short
 OVER_SHARE = 1.15  # over this share: the scene runs long
+LINE_S = 2.4  # a one-breath line on screen, with its shot's lead-in and tail (measured)
+MAX_ADDED = 8  # lines one repair may add
 
 # Emotions that mark a line as a turn (revelation, threat, shock) rather than talk.
 TURN_WORDS = frozenset(
@@ -66,6 +70,33 @@ def shot_seconds(line_seconds: list[float]) -> float:
         return MIN_SHOT
     needed = LEAD_IN + sum(line_seconds) + GAP * (len(line_seconds) - 1) + TAIL
     return round(max(MIN_SHOT, needed), 2)
+
+
+def voiced_seconds(lines: list[DialogueLine], lang: str) -> float:
+    """The scene's screen time from its speech alone: one shot per speech turn, as `build`
+    lays it out, so the writers' room and the director measure a scene the same way."""
+    return round(
+        sum(
+            shot_seconds([speech_seconds(lines[k - 1].text, lang) for k in group])
+            for group in group_lines(lines, lang)
+        ),
+        2,
+    )
+
+
+def lines_wanted(budget: float) -> int:
+    """Spoken lines a scene of `budget` seconds needs, at one-breath length: 4 to 14."""
+    return max(4, min(14, round(budget * FILL_SHARE / LINE_S)))
+
+
+def lines_short(lines: list[DialogueLine], budget: float, lang: str) -> int:
+    """Lines of the scene's own average length that bring its speech up to the fill share
+    (0: it has enough)."""
+    have = voiced_seconds(lines, lang)
+    if have >= SHORT_SHARE * budget:
+        return 0
+    per_line = have / len(lines) if lines else LINE_S
+    return max(1, min(MAX_ADDED, math.ceil((FILL_SHARE * budget - have) / max(1.0, per_line))))
 
 
 def group_lines(lines: list[DialogueLine], lang: str) -> list[list[int]]:

@@ -19,13 +19,14 @@ from . import coverage
 from .common import ask
 from .coverage import MAX_SHOT, MIN_SHOT, REACTION_S, Skeleton, Slot, on_stage, speech_seconds
 from .schemas import Move, OnScreen, Outline, Scene, ScreenPosition, Shot, ShotList, ShotSize
-from .takes import Take, takes_schema
+from .takes import Take, full_take, takes_schema
 
 __all__ = ["enforce", "plan_shots", "shots_from_takes", "speech_seconds"]
 
 LENS: dict[ShotSize, int] = {"ECU": 100, "CU": 85, "MCU": 65, "MS": 50, "WS": 28, "EWS": 18}
 SIDES: list[ScreenPosition] = ["left", "right", "center"]
-TAKE_TOKENS = 60  # per-shot cap: a take at its longest strings is about 50 tokens
+TAKE_TOKENS = 45  # per-shot cap: a take at its longest strings is about 35 tokens
+LOOK_TOKENS = 16  # a look, [size, angle, move], is about 12
 
 
 def plan_shots(ctx: AgentContext) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def plan_shots(ctx: AgentContext) -> dict[str, Any]:
     if s.shots == "full":
         shots = _full_plan(ctx, scene, skeleton, notes)
     else:
-        shots = _taste_plan(ctx, scene, skeleton, notes)
+        shots = _taste_plan(ctx, scene, skeleton, notes, words=s.shots == "taste")
     plan = enforce(ShotList(shots=shots), scene, skeleton, s.lang)
     if skeleton.problems:
         ctx.emit(
@@ -74,21 +75,23 @@ def plan_shots(ctx: AgentContext) -> dict[str, Any]:
 
 
 def _taste_plan(
-    ctx: AgentContext, scene: Scene, skeleton: Skeleton, notes: dict[str, str]
+    ctx: AgentContext, scene: Scene, skeleton: Skeleton, notes: dict[str, str], *, words: bool
 ) -> list[Shot]:
-    """One compact model call: size, angle, move and a few words per shot already laid out."""
+    """One compact model call: size, angle, move (and with `words`, a few words of framing
+    and acting) per shot already laid out."""
     count = len(skeleton.slots)
     try:
         takes = ask(
             ctx,
-            "director_takes",
-            takes_schema(count),
-            max_tokens=24 + TAKE_TOKENS * count,
+            "director_takes" if words else "director_looks",
+            takes_schema(count, words=words),
+            max_tokens=24 + (TAKE_TOKENS if words else LOOK_TOKENS) * count,
             heading=scene.heading,
             action=scene.action,
             shots=slot_lines(scene, skeleton, notes),
             count=count,
         ).shots
+        takes = [full_take(t) for t in takes]
     except ModelBehaviorError as exc:
         # The skeleton is already a valid shot list; only the look falls back to defaults.
         ctx.emit(
@@ -148,7 +151,7 @@ def slot_lines(scene: Scene, skeleton: Skeleton, notes: dict[str, str]) -> str:
         spoken = " ".join(scene.lines[n - 1].text for n in slot.lines)
         first = scene.lines[slot.lines[0] - 1]
         paren = f", {first.parenthetical}" if first.parenthetical else ""
-        rows.append(f"{i}. {role}{first.speaker} ({first.emotion}{paren}): {spoken}")
+        rows.append(f'{i}. {role}{first.speaker} ({first.emotion}{paren}) says "{spoken}"')
     return "\n".join(rows)
 
 

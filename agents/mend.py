@@ -20,6 +20,7 @@ from reelwright.tools.errors import ModelBehaviorError
 from .checks.story import repeats
 from .checks.text import Names, has_cjk, named
 from .common import ask, language_problems
+from .coverage import MAX_ADDED, lines_short
 from .craft import one_word
 from .scene_draft import narrates, resolve, spoken
 from .schemas import Issue, LineDraft, Scene, SceneBeat, SceneDraft, counted, spoken_by
@@ -30,7 +31,7 @@ GROW = frozenset({"thin_scene", "short_of_material", "no_tail_line"})
 
 
 class LineFix(BaseModel):
-    text: str = Field(description="The new line: one breath, at most 12 words (empty: cut it)")
+    text: str = Field(description="The new line: one breath, 6 to 12 words (empty: cut it)")
     emotion: str = Field(description="One word")
 
 
@@ -39,14 +40,14 @@ class ActionFix(BaseModel):
 
 
 class MoreLines(BaseModel):
-    lines: list[LineDraft] = Field(min_length=1, max_length=8)
+    lines: list[LineDraft] = Field(min_length=1, max_length=MAX_ADDED)
 
 
 def _norm(text: str) -> str:
     return " ".join(spoken(text)[0].casefold().split()).strip(" \"'“”「」.!?。！？")
 
 
-def targets_of(issue: Issue, scene: Scene, want: int) -> list[tuple[Piece, int]] | None:
+def targets_of(issue: Issue, scene: Scene, grow: int) -> list[tuple[Piece, int]] | None:
     """What the issue points at: ("line", index) for each line it names (every later
     copy of a repeat), ("action", 0) or ("more", count). None: nothing smaller than
     the whole scene."""
@@ -55,7 +56,7 @@ def targets_of(issue: Issue, scene: Scene, want: int) -> list[tuple[Piece, int]]
         hits = [i for i, ln in enumerate(scene.lines) if quote and quote in _norm(ln.text)]
         if len(hits) > 1:
             return [("line", i) for i in hits[1:]]
-    target = target_of(issue, scene, want)
+    target = target_of(issue, scene, grow)
     return None if target is None else [target]
 
 
@@ -69,13 +70,12 @@ def _quote(issue: Issue) -> str:
     return _norm(quote)
 
 
-def target_of(issue: Issue, scene: Scene, want: int) -> tuple[Piece, int] | None:
-    """What the issue points at: ("line", index), ("action", 0) or ("more", count).
-
-    None: nothing smaller than the whole scene.
+def target_of(issue: Issue, scene: Scene, grow: int) -> tuple[Piece, int] | None:
+    """What the issue points at: ("line", index), ("action", 0) or ("more", count), where
+    `grow` is how many lines a short scene lacks. None: nothing smaller than the scene.
     """
     if issue.kind in GROW:
-        return "more", 1 if issue.kind == "no_tail_line" else max(2, want - len(scene.lines))
+        return "more", 1 if issue.kind == "no_tail_line" else max(2, grow)
     quote = _quote(issue)
     if len(quote) < 2:
         return None
@@ -95,15 +95,16 @@ def mend(
     beat: SceneBeat,
     names: Names,
     lang: str,
-    want: int,
+    budget: float,
     round_no: int,
     common: dict[str, Any],
 ) -> SceneDraft | None:
     """The scene with each located issue fixed piece by piece, as a draft (None: a
     rewrite of the whole scene is needed)."""
     targets: dict[tuple[Piece, int], list[Issue]] = {}
+    grow = lines_short(current.lines, budget, lang)  # measured as the director lays it out
     for issue in issues:
-        pieces = targets_of(issue, current, want)
+        pieces = targets_of(issue, current, grow)
         if pieces is None:
             return None
         for target in pieces:

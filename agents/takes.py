@@ -4,6 +4,11 @@ Compact on purpose: one short array per shot, so a small model spends its tokens
 on taste, not on keys. A reply that breaks a rule is repaired here (unknown words
 mapped to the nearest allowed value, missing shots filled, extra shots dropped),
 never sent back to the model.
+
+Two forms: takes (size, angle, move, a few words of framing and acting) for a model
+whose words are worth reading, looks (size, angle, move only) for the embedded one,
+whose framing and acting words copied the action and the lines in every shot of the
+measured runs: tokens spent on words the director then dropped.
 """
 
 from __future__ import annotations
@@ -14,10 +19,12 @@ from pydantic import BaseModel, Field, StringConstraints, create_model, field_va
 
 from .schemas import Angle, Move, ShotSize
 
-FRAME_CHARS, ACTING_CHARS = 70, 40
+# Caps the grammar enforces: a few words each, so a reply is about 30 tokens a shot.
+FRAME_CHARS, ACTING_CHARS = 40, 24
 Frame = Annotated[str, StringConstraints(max_length=FRAME_CHARS)]
 Acting = Annotated[str, StringConstraints(max_length=ACTING_CHARS)]
 Take = tuple[ShotSize, Angle, Move, Frame, Acting]
+Look = tuple[ShotSize, Angle, Move]
 
 SIZES: tuple[str, ...] = get_args(ShotSize)
 ANGLES: tuple[str, ...] = get_args(Angle)
@@ -40,12 +47,14 @@ SHOTS_HELP = (
     "One entry per numbered shot, in order: [size, angle, move, "
     "what the frame shows (a few words), note to the actor (a few words)]"
 )
+LOOKS_HELP = "One entry per numbered shot, in order: [size, angle, move]"
 
 
 class Takes(BaseModel):
     """Per numbered shot, in order: [size, angle, move, frame, acting]."""
 
     count: ClassVar[int] = 0
+    words: ClassVar[bool] = True  # False: looks only, [size, angle, move]
     shots: list[Take] = Field(description=SHOTS_HELP)
 
     @field_validator("shots", mode="before")
@@ -53,20 +62,27 @@ class Takes(BaseModel):
     def _repair(cls, value: Any) -> Any:
         if not isinstance(value, list):
             return value
-        takes = [repair_take(item) for item in value]
-        return fit_count(takes, cls.count) if cls.count else takes
+        repaired = [repair_take(item) for item in value]
+        takes = fit_count(repaired, cls.count) if cls.count else repaired
+        return takes if cls.words else [take[:3] for take in takes]
 
 
-def takes_schema(count: int) -> type[Takes]:
+def takes_schema(count: int, *, words: bool = True) -> type[Takes]:
     """The reply schema for exactly `count` shots: the grammar cannot miscount, and a
     remote model that does is repaired in code (extra dropped, missing filled)."""
+    item, help_text = (Take, SHOTS_HELP) if words else (Look, LOOKS_HELP)
     schema: type[Takes] = create_model(
         "Takes",
         __base__=Takes,
-        shots=(list[Take], Field(min_length=count, max_length=count, description=SHOTS_HELP)),
+        shots=(list[item], Field(min_length=count, max_length=count, description=help_text)),  # type: ignore[valid-type]
     )
-    schema.count = count
+    schema.count, schema.words = count, words
     return schema
+
+
+def full_take(look: tuple[str, ...]) -> Take:
+    """A look or a take as a take: a look has no framing or acting words."""
+    return (*look, "", "")[:5]  # type: ignore[return-value]
 
 
 def repair_take(item: Any) -> tuple[str, str, str, str, str]:

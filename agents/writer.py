@@ -15,8 +15,9 @@ from reelwright import ids
 from reelwright.context import AgentContext
 
 from .bible_rules import relations_brief, repair_bible
-from .checks.text import Names, plan_lines
+from .checks.text import Names
 from .common import ask, bible_of, characters_brief, has_cjk, language_problems, language_rule
+from .coverage import lines_wanted
 from .craft import pick_craft
 from .mend import mend
 from .plan_text import characters_here, clock, facts
@@ -173,7 +174,8 @@ def write_scene(ctx: AgentContext) -> Scene:
     beat = outline.scenes[sc - 1]
     before = state_at(outlines, ep, sc, bible)
     ledger = ledger_for(outlines, ep, sc, bible)
-    want = plan_lines(s.episode_seconds, len(outline.scenes))
+    budget = s.episode_seconds / len(outline.scenes)
+    want = lines_wanted(budget)
     common: dict[str, Any] = {
         "characters": characters_here(bible, beat, before.revealed),
         "relations": relations_brief(bible),
@@ -187,11 +189,11 @@ def write_scene(ctx: AgentContext) -> Scene:
     def check(draft: SceneDraft) -> list[str]:
         return draft_problems(draft, bible, beat, s.lang, min_lines=max(2, round(0.6 * want)))
 
-    # The embedded model's grammar writes at least want - 1 lines (it stopped at two
-    # when only asked); a remote model that writes fewer meets the check above.
-    # and names only the characters the plan puts here.
+    # The embedded model's grammar writes at least `want` lines (it stopped at two when
+    # only asked) and names only the characters the plan puts here; a remote model that
+    # writes fewer meets the check above, and the critique's length check grows it.
     reply_schema = counted(
-        SceneDraft, "lines", max(2, want - 1), min(16, want + 2), spoken_by(tuple(beat.characters))
+        SceneDraft, "lines", want, min(16, want + 2), spoken_by(tuple(beat.characters))
     )
 
     if notes is not None:
@@ -200,7 +202,7 @@ def write_scene(ctx: AgentContext) -> Scene:
         round_no = int(notes.get("round", 1))
         method = "mend"  # piece by piece where every issue points at a piece (agents/mend.py)
         draft = mend(
-            ctx, current, issues, beat=beat, names=Names(bible), lang=s.lang, want=want,
+            ctx, current, issues, beat=beat, names=Names(bible), lang=s.lang, budget=budget,
             round_no=round_no, common=common,
         )  # fmt: skip
         if draft is None:

@@ -6,7 +6,8 @@
 Prints wall seconds per phase (bible, outlines, scenes, critique, shot lists, frames,
 voices, render; parallel nodes counted once, so phases overlap), model calls, failed
 replies, tokens in and out, tokens/s, director fallbacks, the first spoken line's
-start, peak memory (RSS of the run's process) and the machine's load before and after.
+start, peak memory (RSS of the run's process, when it came, its curve by minute)
+and the machine's load before and after.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -30,6 +32,31 @@ PREMISE = "A young fisherman battles the raging sea to save his mother"
 
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+class RssWatch(threading.Thread):
+    """The run's resident memory twice a second: when the peak came, and the curve."""
+
+    def __init__(self, pid: int, started: float) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.started, self.stop = pid, started, threading.Event()
+        self.peak_mb, self.peak_at = 0.0, 0.0
+        self.by_minute: list[int] = []
+
+    def run(self) -> None:
+        status = Path(f"/proc/{self.pid}/status")
+        while not self.stop.wait(0.5):
+            try:
+                kb = next(int(x.split()[1]) for x in status.read_text().splitlines()
+                          if x.startswith("VmRSS:"))  # fmt: skip
+            except (OSError, StopIteration):
+                return
+            at = time.monotonic() - self.started
+            minute = int(at // 60)
+            self.by_minute += [0] * (minute + 1 - len(self.by_minute))
+            self.by_minute[minute] = max(self.by_minute[minute], kb // 1024)
+            if kb / 1024 > self.peak_mb:
+                self.peak_mb, self.peak_at = kb / 1024, round(at, 1)
 
 
 def main() -> None:
@@ -61,8 +88,13 @@ def main() -> None:
     load_before = load()
     started = time.monotonic()
     # stderr passes through: the run's own one line per finished node
-    result = subprocess.run(command, stdout=subprocess.PIPE, text=True, env={**os.environ})
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env={**os.environ})
+    rss = RssWatch(proc.pid, started)
+    rss.start()
+    stdout, _ = proc.communicate()
+    result = subprocess.CompletedProcess(command, proc.returncode, stdout)
     wall = time.monotonic() - started
+    rss.stop.set()
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     run = Path(result.stdout.strip().splitlines()[-1]) if result.stdout.strip() else None
     events = read(run) if run and (run / "events.jsonl").is_file() else []
@@ -74,6 +106,8 @@ def main() -> None:
         "load_after": load(),
         "cpus": os.cpu_count(),
         "peak_rss_mb": round(peak_mb),
+        "peak_rss_at_s": rss.peak_at,
+        "rss_mb_by_minute": rss.by_minute,
         "phases_s": phase_seconds(events),
         **model_figures(events),
         "first_line_s": first_line_start(run) if run else None,

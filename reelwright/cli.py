@@ -92,12 +92,13 @@ def make(
     ] = 576 * 1024,
     review: Annotated[bool, typer.Option(help="Stop after bible, scripts and shots.")] = False,
     shots: Annotated[
-        str,
+        str | None,
         typer.Option(
-            help="taste: code lays out coverage, the model picks looks; full: "
-            "the model plans whole shot lists (capable endpoints)"
+            help="looks: code lays out coverage, the model picks size, angle and move "
+            "(default for --llm local); taste: and a few words of framing and acting "
+            "(default for endpoints); full: the model plans whole shot lists"
         ),
-    ] = "taste",
+    ] = None,
     yes: YesOpt = False,
     budget: BudgetOpt = None,
     resubmit_unknown: ResubmitOpt = False,
@@ -113,8 +114,10 @@ def make(
         raise UserError(f"unknown --lang {lang!r}: use en or zh")
     if aspect not in ("9:16", "16:9"):
         raise UserError(f"unknown --aspect {aspect!r}: use 9:16 or 16:9")
-    if shots not in ("taste", "full"):
-        raise UserError(f"unknown --shots {shots!r}: use taste or full")
+    llm = check_llm_spec(llm)
+    shots = shots or ("looks" if llm.startswith("local") else "taste")
+    if shots not in ("looks", "taste", "full"):
+        raise UserError(f"unknown --shots {shots!r}: use looks, taste or full")
     if video not in ("animatic", "diffusers", "kling", "seedance", "hailuo"):
         raise UserError(
             f"unknown --video {video!r}: use animatic, diffusers, kling, seedance, hailuo"
@@ -126,7 +129,7 @@ def make(
             "episode_seconds": episode_seconds,
             "lang": lang or detect_lang(premise),
             "aspect": aspect,
-            "llm": check_llm_spec(llm),
+            "llm": llm,
             "seed": seed,
             "critique_rounds": critique_rounds,
             "pacing_rounds": pacing_rounds,

@@ -40,7 +40,10 @@ class RunSettings(BaseModel):
     image_steps: int = Field(default=25, ge=1, le=200)
     image_max_pixels: int = Field(default=576 * 1024, ge=64 * 64)
     review: bool = False
-    shots: Literal["taste", "full"] = "taste"  # who plans shot lists: code + model taste, or model
+    # Who plans shot lists: code lays out coverage and the model picks looks (size, angle,
+    # move), or looks and a few words of framing and acting (taste), or the model plans
+    # whole lists (full). The CLI picks looks for the embedded model, taste for endpoints.
+    shots: Literal["looks", "taste", "full"] = "taste"
     fps: int = 30
     executor: Literal["local", "ray"] = "local"
     ray_address: str | None = None

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import re
 
+from ..coverage import lines_short, voiced_seconds
 from ..craft import label_valence
 from ..schemas import Issue, StoryView
 from .plan_view import ScenePlan, planned
-from .text import CJK_RE, Names, issue, item_tokens, plan_lines, sentence_around
+from .text import CJK_RE, Names, issue, item_tokens, sentence_around
 
 HourRange = tuple[int, int]
 TIME_WORDS_EN: dict[str, HourRange] = {
@@ -204,7 +205,8 @@ def check_emotion_off_plan(story: StoryView, names: Names) -> list[Issue]:
 
 
 def check_thin_scene(story: StoryView, names: Names) -> list[Issue]:
-    """One speaker where two or more are present, or far fewer lines than the length needs."""
+    """One speaker where two or more are present, or speech that cannot fill the scene's time
+    (measured as the director will lay it out, so a scene passed here is not short there)."""
     out: list[Issue] = []
     for sp in planned(story, names):
         lines = sp.scene.lines
@@ -219,9 +221,12 @@ def check_thin_scene(story: StoryView, names: Names) -> list[Issue]:
                 "give the others lines"
             )
         if story.episode_seconds > 0:
-            need = plan_lines(story.episode_seconds, len(sp.episode.outline.scenes))
-            if len(lines) < math.ceil(0.6 * need):
-                problems.append(f"{len(lines)} lines; the episode's length needs about {need}")
+            budget = story.episode_seconds / len(sp.episode.outline.scenes)
+            if more := lines_short(lines, budget, story.lang):
+                problems.append(
+                    f"the lines voice in about {voiced_seconds(lines, story.lang):.0f} s of "
+                    f"a {budget:.0f} s scene: add about {more} lines"
+                )
         if problems:
             out.append(issue(sp.sid, "thin_scene", "medium", lines[0].text, "; ".join(problems)))
     return out

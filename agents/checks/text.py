@@ -202,11 +202,6 @@ def placeholder(text: str) -> bool:
     return not flat or flat in PLACEHOLDERS or flat.replace(" ", "") in PLACEHOLDERS
 
 
-def plan_lines(seconds: float, scenes: int) -> int:
-    """Spoken lines a scene needs: about one line per 3.5 s of screen time, 4 to 12."""
-    return max(4, min(12, round(seconds / 3.5 / max(1, scenes))))
-
-
 def named(text: str, names: Names) -> set[str]:
     """The bible characters a text names, by full or short form."""
     found = set()

@@ -138,13 +138,17 @@ def test_a_miscounted_reply_with_unknown_words_is_repaired() -> None:
         ("WS", "eye level", "static"),
         ("MCU", "dutch", "tilt"),
     ]
-    assert len(reply.shots[0][3]) <= 70
+    assert len(reply.shots[0][3]) <= 40
     short = schema.model_validate({"shots": [["ECU", "high", "static", "a", "b"]]})
     assert len(short.shots) == 3
 
 
-def context(tmp_path: Path, fake: ScriptedModel, sc: Scene, node: str) -> tuple[NodeContext, Path]:
-    settings = RunSettings(premise="a test premise", episode_seconds=90)
+def context(
+    tmp_path: Path, fake: ScriptedModel, sc: Scene, node: str, shots: str = "taste"
+) -> tuple[NodeContext, Path]:
+    settings = RunSettings.model_validate(
+        {"premise": "a test premise", "episode_seconds": 90, "shots": shots}
+    )
     run = new_run(tmp_path, settings)
     plan = Plan()
     plan.add("episode:1", "episode", "writer", payload=outline_plan("en", 1, 3), status="done")
@@ -197,6 +201,23 @@ def test_a_short_scene_emits_a_critique_for_the_writers_room(tmp_path: Path) -> 
     assert critiques[0]["issues"][0]["node"] == "scene:1.2"
 
 
+def test_the_embedded_form_asks_for_looks_only_and_code_writes_the_rest(tmp_path: Path) -> None:
+    """Looks: [size, angle, move] per shot; framing and acting come from the scene."""
+    sc = long_scene()
+    fake = ScriptedModel().add("Takes", takes())  # a model that writes words anyway
+    ctx, _ = context(tmp_path, fake, sc, "shotlist:1.1", shots="looks")
+    plan = ShotList.model_validate(plan_shots(ctx))
+    assert_rules(plan, sc)
+    messages, _ = fake.calls[0]
+    assert "[size, angle, move]" in messages[0].content and "acting" not in messages[0].content
+    entry = takes_schema(3, words=False).model_json_schema()["properties"]["shots"]["items"]
+    assert entry["maxItems"] == 3, "the grammar leaves no room for words"
+    assert plan.shots[1].size == "CU", "the model's look is used"
+    assert "rain streaks" not in plan.shots[1].description, "its words are not asked for"
+    assert "capsizes" in plan.shots[0].description, "the hook shot still carries the hook"
+    assert plan.shots[1].performance == sc.lines[plan.shots[1].lines[0] - 1].emotion
+
+
 def test_a_look_that_only_repeats_the_line_is_dropped(tmp_path: Path) -> None:
     sc = long_scene()
     echo = {"shots": [["CU", "low", "static", sc.lines[0].text, "Lin Hai (determined)"]] * 9}
@@ -212,3 +233,28 @@ def test_a_model_that_fails_still_gets_the_laid_out_shots(tmp_path: Path) -> Non
     plan = ShotList.model_validate(plan_shots(ctx))
     assert_rules(plan, sc)
     assert len({s.size for s in plan.shots}) >= 3, "default looks vary: no slideshow"
+
+
+@pytest.mark.parametrize("budget", [15.0, 30.0])
+def test_a_scene_written_to_the_asked_count_is_not_short_for_the_director(budget: float) -> None:
+    """The writers' room asks for lines by the same measure the director lays shots out
+    with: one-breath lines to the asked count fill the scene; half as many do not, and
+    the lines that `lines_short` asks for bring it back."""
+    breath = "Stay here, the sea rises."  # a one-breath line of the length LINE_S assumes
+    want = coverage.lines_wanted(budget)
+
+    base = Scene.model_validate(scene("en", 1, 1))
+    who = [ln.speaker for ln in base.lines[:2]]
+
+    def scene_of(n: int) -> Scene:
+        lines = [DialogueLine(speaker=who[i % 2], text=breath, emotion="calm") for i in range(n)]
+        return base.model_copy(update={"lines": lines})
+
+    full = coverage.build(scene_of(want), budget=budget, lang="en")
+    assert full.problems == [], full.problems
+    assert coverage.lines_short(scene_of(want).lines, budget, "en") == 0
+    half = scene_of(want // 2)
+    assert coverage.build(half, budget=budget, lang="en").problems[0].startswith("short_of")
+    more = coverage.lines_short(half.lines, budget, "en")
+    grown = scene_of(want // 2 + more)
+    assert coverage.build(grown, budget=budget, lang="en").problems == []

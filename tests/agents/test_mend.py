@@ -53,7 +53,7 @@ def test_each_issue_points_at_a_piece() -> None:
     last = len(doubled.lines) - 1
     assert target_of(_issue("near_duplicate", line.text), doubled, 6) == ("line", last)
     assert target_of(_issue("wrong_place", SCENE.action[:30]), SCENE, 6) == ("action", 0)
-    assert target_of(_issue("thin_scene", line.text), SCENE, len(SCENE.lines) + 3) == ("more", 3)
+    assert target_of(_issue("thin_scene", line.text), SCENE, 3) == ("more", 3)
     assert target_of(_issue("motivation", "why would she stay"), SCENE, 6) is None
     tripled = Scene.model_validate(
         {**doubled.model_dump(), "lines": [*doubled.model_dump()["lines"], line.model_dump()]}
@@ -72,7 +72,7 @@ def test_a_line_that_narrates_the_action_is_sent_back(tmp_path: Path) -> None:
     ctx = _writer_context(tmp_path, fake)
     draft = mend(
         ctx, SCENE, [_issue("status_contradiction", SCENE.lines[1].text)], beat=BEAT,
-        names=Names(STORY.bible), lang="en", want=6, round_no=1, common=COMMON,
+        names=Names(STORY.bible), lang="en", budget=10, round_no=1, common=COMMON,
     )  # fmt: skip
     assert draft is not None and draft.action == SCENE.action
     assert draft.lines[1].text == "Then we leave before the tide."
@@ -94,7 +94,7 @@ def test_a_line_no_reply_can_fix_is_cut(tmp_path: Path) -> None:
     ctx = _writer_context(tmp_path, fake)
     draft = mend(
         ctx, doubled, [_issue("near_duplicate", repeat.text)], beat=BEAT,
-        names=Names(STORY.bible), lang="en", want=6, round_no=1, common=COMMON,
+        names=Names(STORY.bible), lang="en", budget=10, round_no=1, common=COMMON,
     )  # fmt: skip
     assert draft is not None
     assert [ln.text for ln in draft.lines] == [ln.text for ln in SCENE.lines]

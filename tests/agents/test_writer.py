@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fake_story import bible, outline
 
+from reelwright.agents import coverage
 from reelwright.agents.bible_rules import repair_bible
-from reelwright.agents.checks.text import plan_lines
 from reelwright.agents.craft import label_valence, one_word, pick_craft
 from reelwright.agents.scene_draft import draft_problems, split_breath, to_scene
 from reelwright.agents.schemas import Bible, OutlineDraft, SceneDraft
@@ -207,7 +207,8 @@ def test_pattern_has_one_step_per_scene_in_both_languages() -> None:
 
 
 def test_lines_follow_episode_length() -> None:
-    assert plan_lines(90, 3) * 3 in range(20, 31)
+    assert coverage.lines_wanted(30) * 3 in range(27, 40)
+    assert coverage.lines_wanted(15) < coverage.lines_wanted(30)
     assert [scene_count(s) for s in (30, 90, 180, 300)] == [3, 3, 6, 6]
 
 
