@@ -9,13 +9,16 @@ writing problem, reported as `short_of_material`, not padded with listeners.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel
 
 from reelwright.tools.timing import GAP, LEAD_IN, TAIL
 
-from .schemas import DialogueLine, Scene
+from .schemas import DialogueLine, LineDraft, Scene
+
+Lines = Sequence[DialogueLine | LineDraft]
 
 MIN_SHOT, MAX_SHOT = 1.5, 6.0
 REACTION_S = 1.8  # a listener's reaction to the line that turns the scene
@@ -72,7 +75,7 @@ def shot_seconds(line_seconds: list[float]) -> float:
     return round(max(MIN_SHOT, needed), 2)
 
 
-def voiced_seconds(lines: list[DialogueLine], lang: str) -> float:
+def voiced_seconds(lines: Lines, lang: str) -> float:
     """The scene's screen time from its speech alone: one shot per speech turn, as `build`
     lays it out, so the writers' room and the director measure a scene the same way."""
     return round(
@@ -89,7 +92,7 @@ def lines_wanted(budget: float) -> int:
     return max(4, min(14, round(budget * FILL_SHARE / LINE_S)))
 
 
-def lines_short(lines: list[DialogueLine], budget: float, lang: str) -> int:
+def lines_short(lines: Lines, budget: float, lang: str) -> int:
     """Lines of the scene's own average length that bring its speech up to the fill share
     (0: it has enough)."""
     have = voiced_seconds(lines, lang)
@@ -99,7 +102,7 @@ def lines_short(lines: list[DialogueLine], budget: float, lang: str) -> int:
     return max(1, min(MAX_ADDED, math.ceil((FILL_SHARE * budget - have) / max(1.0, per_line))))
 
 
-def group_lines(lines: list[DialogueLine], lang: str) -> list[list[int]]:
+def group_lines(lines: Lines, lang: str) -> list[list[int]]:
     """One shot per speech turn: a speaker's consecutive lines share a shot while it fits."""
     groups: list[list[int]] = []
     for n, line in enumerate(lines, 1):

@@ -119,36 +119,19 @@ def mend(
         "language_rule": common["language_rule"],
     }
     order = {"line": 0, "action": 1, "more": 2}  # lines are added last: indices hold
+    more, more_problem = 0, ""
     for k, ((piece, n), found) in enumerate(sorted(targets.items(), key=lambda t: order[t[0][0]])):
         problem = "; ".join(f'"{i.evidence}" ({i.kind}): {i.fix}' for i in found)
         seed = 100 * round_no + k
-        if piece == "line":
-            others = {_norm(ln.text) for ln in lines}
-            try:
-                fix = ask(
-                    ctx,
-                    "writer_fix_line",
-                    LineFix,
-                    check=lambda r, o=others, a=action: _line_problems(
-                        r.text, r.emotion, o, a, beat, names, lang
-                    ),
-                    max_tokens=150,
-                    seed_offset=seed,
-                    scene=_text(action, lines),
-                    number=n + 1,
-                    speaker=lines[n].speaker,
-                    problem=problem,
-                    turn=beat.turn or "(none)",
-                    **shared,
-                )
-            except ModelBehaviorError as exc:
-                # No good line came back: the line goes. A repeat or a line against the
-                # plan is better cut than kept; a scene left thin is grown next round.
-                fix = LineFix(text="", emotion="calm")
-                ctx.emit("tool_call", tool="mend:cut_line", args={"line": n + 1}, seconds=0,
-                         result=str(exc)[:300])  # fmt: skip
-            # empty words cut the line (what "cut the words that say ..." asks for)
-            lines[n] = LineDraft(speaker=lines[n].speaker, text=fix.text, emotion=fix.emotion)
+        if piece == "line" and all(i.kind == "near_duplicate" for i in found):
+            # A repeat's obvious fix is to cut it: asked to rewrite one, the 1.5B model
+            # paraphrased it or narrated (10 calls for 5 repeats, measured). A scene the
+            # cuts leave short grows below, in one call that writes new lines.
+            ctx.emit("tool_call", tool="mend:cut_repeat", args={"line": n + 1}, seconds=0,
+                     result=lines[n].text[:300])  # fmt: skip
+            lines[n] = LineDraft(speaker=lines[n].speaker, text="", emotion=lines[n].emotion)
+        elif piece == "line":
+            lines[n] = _fix_line(ctx, n, lines, action, problem, seed, beat, names, lang, shared)
         elif piece == "action":
             old = _norm(action)
             action = ask(
@@ -166,32 +149,90 @@ def mend(
                 language_rule=common["language_rule"],
             ).action
         else:
-            lines = [ln for ln in lines if _norm(ln.text)]
-            more = ask(
-                ctx,
-                "writer_more_lines",
-                counted(MoreLines, "lines", n, n + 1, spoken_by(tuple(beat.characters))),
-                check=lambda r, had=list(lines), a=action: _more_problems(
-                    r.lines, had, a, beat, names, lang
-                ),
-                keep_near_miss=True,
-                max_tokens=60 + 45 * n,
-                seed_offset=seed,
-                scene=_text(action, lines),
-                count=n,
-                problem=problem,
-                beat=beat.beat,
-                turn=beat.turn or "(none)",
-                speakers=common["speakers"],
-                **shared,
-            )
-            # a near miss keeps only its good lines: no one absent, no repeats, no narration
-            had = list(lines)
-            for ln in more.lines:
-                if not _more_problems([ln], had, action, beat, names, lang):
-                    had.append(ln)
-            lines = had
+            more, more_problem = n, problem
+    lines = [ln for ln in lines if _norm(ln.text)]
+    short = lines_short(lines, budget, lang)
+    if short and not more_problem:
+        more_problem = f"the scene is short of its {budget:.0f} s: add about {short} lines"
+    more = min(MAX_ADDED, max(more, short))
+    if more:
+        lines = _grow(ctx, lines, action, more, more_problem, 100 * round_no + 50, beat, names,
+                      lang, {**shared, "speakers": common["speakers"]})  # fmt: skip
     return SceneDraft(action=action, lines=[ln for ln in lines if _norm(ln.text)])
+
+
+def _fix_line(
+    ctx: AgentContext,
+    n: int,
+    lines: list[LineDraft],
+    action: str,
+    problem: str,
+    seed: int,
+    beat: SceneBeat,
+    names: Names,
+    lang: str,
+    shared: dict[str, Any],
+) -> LineDraft:
+    """Line n rewritten to fix `problem`; empty words (cut) when no reply fixes it."""
+    others = {_norm(ln.text) for ln in lines}
+    try:
+        fix = ask(
+            ctx,
+            "writer_fix_line",
+            LineFix,
+            check=lambda r: _line_problems(r.text, r.emotion, others, action, beat, names, lang),
+            max_tokens=150,
+            seed_offset=seed,
+            scene=_text(action, lines),
+            number=n + 1,
+            speaker=lines[n].speaker,
+            problem=problem,
+            turn=beat.turn or "(none)",
+            **shared,
+        )
+    except ModelBehaviorError as exc:
+        # No good line came back: the line goes. A line against the plan is better cut
+        # than kept; a scene left thin is grown after the fixes.
+        fix = LineFix(text="", emotion="calm")
+        ctx.emit("tool_call", tool="mend:cut_line", args={"line": n + 1}, seconds=0,
+                 result=str(exc)[:300])  # fmt: skip
+    return LineDraft(speaker=lines[n].speaker, text=fix.text, emotion=fix.emotion)
+
+
+def _grow(
+    ctx: AgentContext,
+    lines: list[LineDraft],
+    action: str,
+    count: int,
+    problem: str,
+    seed: int,
+    beat: SceneBeat,
+    names: Names,
+    lang: str,
+    shared: dict[str, Any],
+) -> list[LineDraft]:
+    """The scene's lines with up to `count` new ones after them (only the good ones kept)."""
+    more = ask(
+        ctx,
+        "writer_more_lines",
+        counted(MoreLines, "lines", count, count + 1, spoken_by(tuple(beat.characters))),
+        check=lambda r: _more_problems(r.lines, lines, action, beat, names, lang),
+        keep_near_miss=True,
+        max_tokens=60 + 45 * count,
+        seed_offset=seed,
+        scene=_text(action, lines),
+        count=count,
+        problem=problem,
+        beat=beat.beat,
+        turn=beat.turn or "(none)",
+        **shared,
+    )
+    # a near miss keeps only its good lines: no one absent, no repeats, no narration
+    had = list(lines)
+    for ln in more.lines:
+        if not _more_problems([ln], had, action, beat, names, lang):
+            had.append(ln)
+    return had
 
 
 def _text(action: str, lines: list[LineDraft]) -> str:

@@ -153,7 +153,7 @@ class OutlineDraft(BaseModel):
 
 class LineDraft(BaseModel):
     speaker: str = Field(description="A name of someone there")
-    text: str = Field(description="One breath: at most 12 words")
+    text: str = Field(description="One breath: 6 to 12 words")
     emotion: str = Field(description="One word")
 
 

@@ -452,6 +452,9 @@ def runs_otel(
 
 
 def main() -> None:
+    from reelwright.tools.memory import fewer_malloc_arenas
+
+    fewer_malloc_arenas()  # before any worker thread allocates
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:

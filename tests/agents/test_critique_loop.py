@@ -126,8 +126,12 @@ def test_a_word_defect_is_sent_back_and_fixed(kind: str, tmp_path: Path) -> None
     assert revision[0]["before"] != revision[0]["after"]
     assert revision[0]["method"] == "mend", "the writer mends the piece the check points at"
     assert fake.calls_for("SceneDraft") == 0, "no whole-scene rewrite"
-    prompt = "\n".join(m.content for m in fake.calls[0][0])
-    assert first[0].evidence in prompt, "the failing check is in the revision prompt"
+    if kind == "near_duplicate":
+        cuts = [e for e in loop.events("tool_call") if e["tool"] == "mend:cut_repeat"]
+        assert cuts and not fake.calls, "a repeat is cut in code: no model call"
+    else:
+        prompt = "\n".join(m.content for m in fake.calls[0][0])
+        assert first[0].evidence in prompt, "the failing check is in the revision prompt"
     assert len(loop.events("critique")) == 2
 
 

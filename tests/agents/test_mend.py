@@ -84,17 +84,39 @@ def test_a_line_that_narrates_the_action_is_sent_back(tmp_path: Path) -> None:
 
 
 def test_a_line_no_reply_can_fix_is_cut(tmp_path: Path) -> None:
-    """A repeat asked to be rewritten comes back the same, twice: the line goes."""
-    repeat = SCENE.lines[0]
-    doubled = Scene.model_validate(
-        {**SCENE.model_dump(), "lines": [*SCENE.model_dump()["lines"], repeat.model_dump()]}
-    )
+    """A line against the plan, rewritten into a repeat twice: the line goes."""
+    bad = SCENE.lines[1]
     fake = ScriptedModel()
-    fake.add("LineFix", *[{"text": repeat.text, "emotion": "calm"}] * 4)
+    fake.add("LineFix", *[{"text": SCENE.lines[0].text, "emotion": "calm"}] * 4)
     ctx = _writer_context(tmp_path, fake)
     draft = mend(
-        ctx, doubled, [_issue("near_duplicate", repeat.text)], beat=BEAT,
+        ctx, SCENE, [_issue("status_contradiction", bad.text)], beat=BEAT,
         names=Names(STORY.bible), lang="en", budget=10, round_no=1, common=COMMON,
     )  # fmt: skip
+    assert draft is not None and fake.calls_for("LineFix") == 2
+    assert [ln.text for ln in draft.lines] == [ln.text for ln in SCENE.lines if ln is not bad]
+
+
+def test_repeats_are_cut_in_code_and_the_scene_grows_in_one_call(tmp_path: Path) -> None:
+    """The 1.5B model's forced last lines loop; the copies go, one call writes new ones."""
+    looped = [*SCENE.model_dump()["lines"], *SCENE.model_dump()["lines"][:2] * 2]
+    scene = Scene.model_validate({**SCENE.model_dump(), "lines": looped})
+    cast = [ln.speaker for ln in SCENE.lines[:2]]
+    new = [
+        {"speaker": cast[0], "text": "The harbour master closed the pier an hour ago.",
+         "emotion": "worried"},
+        {"speaker": cast[1], "text": "Then we take the old skiff and go anyway.",
+         "emotion": "determined"},
+    ]  # fmt: skip
+    fake = ScriptedModel().add("MoreLines", {"lines": new})
+    ctx = _writer_context(tmp_path, fake)
+    repeat = _issue("near_duplicate", SCENE.lines[0].text)
+    draft = mend(
+        ctx, scene, [repeat], beat=BEAT, names=Names(STORY.bible), lang="en",
+        budget=40, round_no=1, common=COMMON,
+    )  # fmt: skip
     assert draft is not None
-    assert [ln.text for ln in draft.lines] == [ln.text for ln in SCENE.lines]
+    texts = [ln.text for ln in draft.lines]
+    assert texts.count(SCENE.lines[0].text) == 1, "every later copy is cut"
+    assert fake.calls_for("LineFix") == 0 and fake.calls_for("MoreLines") == 1
+    assert texts[-2:] == [n["text"] for n in new], "the short scene grew after its lines"
