@@ -232,6 +232,10 @@ def _seeded_session(seed: int) -> Any:
 
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    # One thread that never spins: beside the model on a small machine, a spinning pool
+    # burns the cores the model needs (0.36 CPU-s a line against 0.5, same wall time).
+    options.intra_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     ort.set_seed(seed)
     return ort.InferenceSession(_piper_onnx_bytes(), options, providers=["CPUExecutionProvider"])
 
