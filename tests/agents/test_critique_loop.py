@@ -208,7 +208,8 @@ def test_a_closed_question_counts_only_with_a_real_quote_that_shows_the_claim(
     planted = f"It is {word} and the boats are gone."
     scene.lines[0].text = planted
     real = scene.lines[1]
-    fake = ScriptedModel(name="local:tiny-test")
+    fake = ScriptedModel(name="openai:small-test")
+    fake.add("CriticReport", *[{"issues": []}] * 4)  # the open critics find nothing
     # a real contradiction, shown by its quote: kept
     fake.add(
         "PlanVerdict",
@@ -238,12 +239,11 @@ def test_a_closed_question_counts_only_with_a_real_quote_that_shows_the_claim(
 
 
 def test_a_critic_with_zero_measured_recall_is_not_called(tmp_path: Path) -> None:
-    fake = ScriptedModel(name="local:tiny-test")  # no CriticReport scripted: a call would fail
-    fake.add("PlanVerdict", *[{"answer": "no"}] * 6)
+    fake = ScriptedModel(name="local:tiny-test")  # nothing scripted: a call would fail
     report = _critique_once(tmp_path, clean_story_en(), fake)
-    assert set(report.skipped_critics) == {"continuity", "emotion"}
+    assert set(report.skipped_critics) == {"continuity", "emotion", "plan_questions"}
     assert "recall 0%" in report.skipped_critics["continuity"]
-    assert fake.calls_for("CriticReport") == 0 and fake.calls_for("PlanVerdict") == 6
+    assert fake.calls_for("CriticReport") == 0 and fake.calls_for("PlanVerdict") == 0
 
 
 def test_open_critics_run_on_other_backends(tmp_path: Path) -> None:
