@@ -7,15 +7,23 @@ Runs the same director call (a compact Takes reply for a 6-shot scene) `--calls`
 times through LocalLlamaBackend: the first pays the whole prompt, later ones reuse
 the cached prefix. Prints load seconds, per call prompt and output tokens, seconds,
 output tokens/s, and the load average (the machine is shared: read figures with it).
+
+`--media-load N` runs N animatic clip renders in a loop beside the model, as a run's
+media work does, and prints the clips they finished per minute of model time: the
+model's speed and the media's progress under contention, for a threads setting.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import resource
+import tempfile
 import time
+from pathlib import Path
+from typing import Any
 
 from reelwright.agents.takes import takes_schema
 from reelwright.prompts import render
@@ -54,6 +62,28 @@ def free_reply(
     )
 
 
+def media_worker(stop: Any, done: Any) -> None:
+    """Render a 3 s push-in animatic clip again and again until told to stop."""
+    from reelwright.tools.animatic import AnimaticBackend
+    from reelwright.tools.media import ClipRequest, FrameRequest
+    from reelwright.tools.storyboard import StoryboardBackend
+
+    with tempfile.TemporaryDirectory() as tmp:
+        frame = Path(tmp) / "frame.png"
+        StoryboardBackend().render(
+            FrameRequest(shot_id="1.1.1", prompt="a fisherman in the storm", width=1080,
+                         height=1920, size="MCU", location="Harbour", time_of_day="NIGHT",
+                         duration=3.0),
+            frame,
+        )  # fmt: skip
+        req = ClipRequest(shot_id="1.1.1", frame_path=frame, move="push in", duration=3.0,
+                          width=1080, height=1920)  # fmt: skip
+        while not stop.is_set():
+            AnimaticBackend().render(req, Path(tmp) / "clip.mp4")
+            with done.get_lock():
+                done.value += 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=None)
@@ -62,6 +92,7 @@ def main() -> None:
     parser.add_argument("--lookup", type=int, default=0, help="prompt-lookup draft tokens")
     parser.add_argument("--no-grammar", action="store_true")
     parser.add_argument("--calls", type=int, default=2)
+    parser.add_argument("--media-load", type=int, default=0, help="clip renders beside")
     args = parser.parse_args()
     backend = LocalLlamaBackend(
         threads=args.threads,
@@ -74,6 +105,16 @@ def main() -> None:
     load_s = time.monotonic() - t0
     schema = takes_schema(6)
     rows = []
+    stop, done = multiprocessing.Event(), multiprocessing.Value("i", 0)
+    workers = [
+        multiprocessing.Process(target=media_worker, args=(stop, done))
+        for _ in range(args.media_load)
+    ]
+    for w in workers:
+        w.start()
+    if workers:
+        time.sleep(3)  # the workers are rendering before the model starts
+    busy_s, clips_before = 0.0, done.value
     for i in range(args.calls):
         system, user = render(
             "director_takes",
@@ -92,6 +133,7 @@ def main() -> None:
         else:
             reply = backend.generate(messages, schema, settings)
         seconds = time.monotonic() - t
+        busy_s += seconds
         try:
             ok = bool(schema.model_validate_json(reply.text).shots)
         except ValueError:
@@ -106,6 +148,10 @@ def main() -> None:
                 "load1": round(load_before, 2),
             }
         )
+    clips = done.value - clips_before
+    stop.set()
+    for w in workers:
+        w.join()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
@@ -115,6 +161,8 @@ def main() -> None:
                 "threads_batch": backend.threads_batch,
                 "batch": backend.batch,
                 "lookup": args.lookup,
+                "media_load": args.media_load,
+                "clips_per_model_min": round(60 * clips / busy_s, 1) if workers else None,
                 "grammar": not args.no_grammar,
                 "load_s": round(load_s, 2),
                 "calls": rows,
