@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any, Literal
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -27,6 +30,8 @@ from .craft import load
 from .plan_text import facts
 from .schemas import CriticKind, EpisodeView, Issue, Outline, Scene, StoryView
 from .story_plan import state_at
+
+T = TypeVar("T")
 
 # The open critics; each one's focus is a prompt fragment, prompts/critic_focus_NAME.txt.
 CRITICS = ("continuity", "emotion")
@@ -163,13 +168,13 @@ def critique(ctx: AgentContext) -> CritiqueReport:
     issues = run_checks(story)
     calling, skipped = critics_to_call(ctx)
     dropped = 0
-    if CLOSED in calling:
-        found, lost = plan_questions(ctx, story)
-        issues += found
-        dropped += lost
     open_critics = [c for c in calling if c in CRITICS]
+    asks: list[Callable[[], tuple[list[Issue], int]]] = []
+    if CLOSED in calling:
+        asks.append(partial(plan_questions, ctx, story))
     if open_critics:
-        found, lost = model_critique(ctx, story, open_critics)
+        asks.append(partial(model_critique, ctx, story, open_critics))
+    for found, lost in together(asks):  # closed and open critics in one round
         issues += found
         dropped += lost
     total_dropped = dropped + (before.dropped_ungrounded if before else 0)
@@ -247,11 +252,21 @@ def repairs(issues: list[Issue], story: StoryView) -> dict[str, list[Issue]]:
     return out
 
 
+def together(asks: list[Callable[[], T]]) -> list[T]:
+    """Independent model calls at once, answers in order: one round, not one per call.
+
+    The client's own limit still applies (the embedded model answers one at a time).
+    """
+    if len(asks) <= 1:
+        return [a() for a in asks]
+    with ThreadPoolExecutor(max_workers=min(8, len(asks))) as pool:
+        return [f.result() for f in [pool.submit(a) for a in asks]]
+
+
 def plan_questions(ctx: AgentContext, story: StoryView) -> tuple[list[Issue], int]:
     """One closed question per scene, built from the plan; a 'yes' counts only with a real quote."""
     outlines = [e.outline for e in sorted(story.episodes, key=lambda e: e.number)]
-    kept: list[Issue] = []
-    dropped = 0
+    asked = []
     for episode in story.episodes:
         for sid, scene in episode.scenes.items():
             sc = ids.parse(sid).scene
@@ -259,35 +274,37 @@ def plan_questions(ctx: AgentContext, story: StoryView) -> tuple[list[Issue], in
                 continue
             beat = episode.outline.scenes[sc - 1]
             state = state_at(outlines, episode.number, sc, story.bible)
-            verdict = ask(
-                ctx,
-                "critic_closed",
-                PlanVerdict,
-                max_tokens=160,
-                tag=sid,
-                facts="\n".join(facts(beat, state, story.lang)),
-                scene=words_of(scene),
+            asked.append((sid, scene, beat, state))
+    verdicts = together(
+        [
+            partial(ask, ctx, "critic_closed", PlanVerdict, max_tokens=160, tag=sid,
+                    facts="\n".join(facts(beat, state, story.lang)), scene=words_of(scene))
+            for sid, scene, beat, state in asked
+        ]
+    )  # fmt: skip
+    kept: list[Issue] = []
+    dropped = 0
+    for (sid, scene, beat, state), verdict in zip(asked, verdicts, strict=True):
+        if verdict.answer != "yes":
+            continue
+        quote = verdict.quote.strip().strip("\"'“”「」")
+        if not grounded(verdict.quote, words_of(scene)) or len(verdict.quote.strip()) < 4:
+            dropped += 1
+            continue
+        if not claim_holds(verdict.fact, quote, beat, state, story.bible):
+            dropped += 1  # the quote is real but does not show what the claim says
+            continue
+        fix = f"Per the plan ({PLAN_FACT[verdict.fact]}), rewrite these words."
+        kept.append(
+            Issue(
+                node=sid,
+                kind="plan_contradiction",
+                severity="medium",
+                evidence=quote,
+                fix=fix,
+                source="critic",
             )
-            if verdict.answer != "yes":
-                continue
-            quote = verdict.quote.strip().strip("\"'“”「」")
-            if not grounded(verdict.quote, words_of(scene)) or len(verdict.quote.strip()) < 4:
-                dropped += 1
-                continue
-            if not claim_holds(verdict.fact, quote, beat, state, story.bible):
-                dropped += 1  # the quote is real but does not show what the claim says
-                continue
-            fix = f"Per the plan ({PLAN_FACT[verdict.fact]}), rewrite these words."
-            kept.append(
-                Issue(
-                    node=sid,
-                    kind="plan_contradiction",
-                    severity="medium",
-                    evidence=quote,
-                    fix=fix,
-                    source="critic",
-                )
-            )
+        )
     return kept, dropped
 
 
@@ -295,39 +312,35 @@ def model_critique(
     ctx: AgentContext, story: StoryView, critics: list[str]
 ) -> tuple[list[Issue], int]:
     """Open critics over each episode; issues that quote nothing real are dropped."""
+    asked = [(episode, critic) for episode in story.episodes for critic in critics]
+    reports = together(
+        [
+            partial(ask, ctx, "critic", CriticReport, max_tokens=700, critic=critic,
+                    focus=fragment(f"critic_focus_{critic}"),
+                    characters=characters_brief(story.bible), episode=episode.number,
+                    hook=episode.outline.hook, cliffhanger=episode.outline.cliffhanger,
+                    script=episode_script(episode))
+            for episode, critic in asked
+        ]
+    )  # fmt: skip
     kept: list[Issue] = []
     dropped = 0
-    for episode in story.episodes:
-        script = episode_script(episode)
-        for critic in critics:
-            report = ask(
-                ctx,
-                "critic",
-                CriticReport,
-                max_tokens=700,
-                critic=critic,
-                focus=fragment(f"critic_focus_{critic}"),
-                characters=characters_brief(story.bible),
-                episode=episode.number,
-                hook=episode.outline.hook,
-                cliffhanger=episode.outline.cliffhanger,
-                script=script,
-            )
-            for item in report.issues:
-                scene = episode.scenes.get(item.scene)
-                if scene is None or not grounded(item.evidence, scene_text(scene)):
-                    dropped += 1
-                    continue
-                kept.append(
-                    Issue(
-                        node=item.scene,
-                        kind=item.kind,
-                        severity=item.severity,
-                        evidence=item.evidence,
-                        fix=item.fix,
-                        source="critic",
-                    )
+    for (episode, _), report in zip(asked, reports, strict=True):
+        for item in report.issues:
+            scene = episode.scenes.get(item.scene)
+            if scene is None or not grounded(item.evidence, scene_text(scene)):
+                dropped += 1
+                continue
+            kept.append(
+                Issue(
+                    node=item.scene,
+                    kind=item.kind,
+                    severity=item.severity,
+                    evidence=item.evidence,
+                    fix=item.fix,
+                    source="critic",
                 )
+            )
     return kept, dropped
 
 

@@ -186,12 +186,13 @@ def write_scene(ctx: AgentContext) -> Scene:
     }
     notes = repair_notes(ctx)
 
+    # A short reply is not asked again whole: the critique's length check grows the
+    # scene by the lines it lacks, one cheap call (only a scene of a line or two is).
     def check(draft: SceneDraft) -> list[str]:
-        return draft_problems(draft, bible, beat, s.lang, min_lines=max(2, round(0.6 * want)))
+        return draft_problems(draft, bible, beat, s.lang, min_lines=max(2, round(0.3 * want)))
 
     # The embedded model's grammar writes at least `want` lines (it stopped at two when
-    # only asked) and names only the characters the plan puts here; a remote model that
-    # writes fewer meets the check above, and the critique's length check grows it.
+    # only asked) and names only the characters the plan puts here.
     reply_schema = counted(
         SceneDraft, "lines", want, min(16, want + 2), spoken_by(tuple(beat.characters))
     )

@@ -36,9 +36,9 @@ PREMISE = "A young fisherman battles the raging sea to save his mother"
 
 def slow_state(latency: float) -> type[openai_stub.StubState]:
     class SlowState(openai_stub.StubState):
-        def reply_for(self, body: dict[str, Any]) -> Any:
+        def reply_for(self, body: dict[str, Any], node: str | None) -> Any:
             time.sleep(latency)
-            return super().reply_for(body)
+            return super().reply_for(body, node)
 
     return SlowState
 
@@ -70,7 +70,11 @@ def plan_episode(scenes: int, shots: str, latency: float) -> dict[str, Any]:
     openai_stub.StubState = slow_state(latency)  # type: ignore[misc]
     with tempfile.TemporaryDirectory() as tmp, openai_stub.openai_stub(replies) as (url, _):
         env = {**os.environ, "OPENAI_BASE_URL": url, "OPENAI_API_KEY": "stub"}
-        seconds = str(30 * scenes)
+        # 15 s a scene: what the fixture's four lines voice, so no scene is grown and
+        # the rounds counted are planning rounds (a thin scene adds a mend round). Six
+        # scenes need 180 s, which the fixture's scenes cannot fill: measured with the
+        # mend round, 9 rounds (issue 11's note).
+        seconds = str(15 * scenes)
         made = cli(
             "make", PREMISE, "--episodes", "1", "--episode-seconds", seconds,
             "--llm", "openai:stub-model", "--shots", shots, "--review",
@@ -109,7 +113,7 @@ def plan_episode(scenes: int, shots: str, latency: float) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--latency", type=float, default=0.3)
-    parser.add_argument("--scenes", type=int, nargs="+", default=[3, 6])
+    parser.add_argument("--scenes", type=int, nargs="+", default=[3])
     args = parser.parse_args()
     for scenes in args.scenes:
         for shots in ("taste", "full"):
