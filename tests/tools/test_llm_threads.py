@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 from reelwright.tools.llm.local import busy_elsewhere, threads_beside
 
@@ -26,3 +29,34 @@ def test_the_model_takes_every_core_alone_and_the_free_ones_beside_work() -> Non
     assert threads_beside(2, 1) == 1
     assert threads_beside(2, 5) == 1, "never fewer than one"
     assert threads_beside(8, 3) == 5
+
+
+def test_each_call_sets_the_free_cores_on_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reelwright.tools.llm import local
+
+    monkeypatch.delenv("REELWRIGHT_LLM_THREADS", raising=False)
+    monkeypatch.delenv("REELWRIGHT_LLM_THREADS_BATCH", raising=False)
+    monkeypatch.setattr(local.os, "cpu_count", lambda: 2)
+    set_to: list[tuple[int, int]] = []
+    model = SimpleNamespace(_ctx=SimpleNamespace(set_n_threads=lambda n, b: set_to.append((n, b))))
+    backend = local.LocalLlamaBackend()
+    monkeypatch.setattr(local, "busy_elsewhere", lambda: 1)
+    backend._fit_threads(model)
+    assert set_to == [(1, 1)] and backend.threads == 1
+    monkeypatch.setattr(local, "busy_elsewhere", lambda: 0)
+    backend._fit_threads(model)
+    assert set_to[-1] == (2, 2) and backend.threads == 2
+    backend._fit_threads(object())  # a llama-cpp-python without the call: threads kept
+    assert backend.threads == 2
+
+
+def test_a_fixed_thread_count_is_never_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reelwright.tools.llm import local
+
+    monkeypatch.setenv("REELWRIGHT_LLM_THREADS", "2")
+    monkeypatch.setenv("REELWRIGHT_LLM_THREADS_BATCH", "2")
+    monkeypatch.setattr(local, "busy_elsewhere", lambda: 5)
+    backend = local.LocalLlamaBackend()
+    model = SimpleNamespace(_ctx=SimpleNamespace(set_n_threads=lambda n, b: pytest.fail("set")))
+    backend._fit_threads(model)
+    assert backend.threads == 2

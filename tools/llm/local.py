@@ -183,7 +183,10 @@ class LocalLlamaBackend:
         threads = self.fixed_threads or free
         threads_batch = self.fixed_threads_batch or free
         if (threads, threads_batch) != (self.threads, self.threads_batch):
-            llama._ctx.set_n_threads(threads, threads_batch)  # type: ignore[attr-defined]
+            context = getattr(llama, "_ctx", None)  # llama-cpp-python's context wrapper
+            if context is None or not hasattr(context, "set_n_threads"):
+                return  # another llama-cpp-python: keep the threads it was loaded with
+            context.set_n_threads(threads, threads_batch)
             self.threads, self.threads_batch = threads, threads_batch
 
     def generate(
