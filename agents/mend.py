@@ -10,6 +10,7 @@ than the scene (an open critic's "motivation") still gets the whole-scene rewrit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -118,6 +119,7 @@ def mend(
         "facts": common["facts"],
         "language_rule": common["language_rule"],
     }
+    asker = _Asker(ctx, beat, names, lang, shared, common["speakers"])
     order = {"line": 0, "action": 1, "more": 2}  # lines are added last: indices hold
     more, more_problem = 0, ""
     for k, ((piece, n), found) in enumerate(sorted(targets.items(), key=lambda t: order[t[0][0]])):
@@ -131,7 +133,7 @@ def mend(
                      result=lines[n].text[:300])  # fmt: skip
             lines[n] = LineDraft(speaker=lines[n].speaker, text="", emotion=lines[n].emotion)
         elif piece == "line":
-            lines[n] = _fix_line(ctx, n, lines, action, problem, seed, beat, names, lang, shared)
+            lines[n] = asker.fix_line(n, lines, action, problem, seed)
         elif piece == "action":
             old = _norm(action)
             action = ask(
@@ -156,83 +158,79 @@ def mend(
         more_problem = f"the scene is short of its {budget:.0f} s: add about {short} lines"
     more = min(MAX_ADDED, max(more, short))
     if more:
-        lines = _grow(ctx, lines, action, more, more_problem, 100 * round_no + 50, beat, names,
-                      lang, {**shared, "speakers": common["speakers"]})  # fmt: skip
+        lines = asker.grow(lines, action, more, more_problem, 100 * round_no + 50)
     return SceneDraft(action=action, lines=[ln for ln in lines if _norm(ln.text)])
 
 
-def _fix_line(
-    ctx: AgentContext,
-    n: int,
-    lines: list[LineDraft],
-    action: str,
-    problem: str,
-    seed: int,
-    beat: SceneBeat,
-    names: Names,
-    lang: str,
-    shared: dict[str, Any],
-) -> LineDraft:
-    """Line n rewritten to fix `problem`; empty words (cut) when no reply fixes it."""
-    others = {_norm(ln.text) for ln in lines}
-    try:
-        fix = ask(
-            ctx,
-            "writer_fix_line",
-            LineFix,
-            check=lambda r: _line_problems(r.text, r.emotion, others, action, beat, names, lang),
-            max_tokens=150,
+@dataclass(frozen=True)
+class _Asker:
+    """What every piece's request shares: the node, the scene's plan and its prompt words."""
+
+    ctx: AgentContext
+    beat: SceneBeat
+    names: Names
+    lang: str
+    shared: dict[str, Any]  # characters, facts, language rule
+    speakers: str
+
+    def fix_line(
+        self, n: int, lines: list[LineDraft], action: str, problem: str, seed: int
+    ) -> LineDraft:
+        """Line n rewritten to fix `problem`; empty words (cut) when no reply fixes it."""
+        beat, names, lang = self.beat, self.names, self.lang
+        others = {_norm(ln.text) for ln in lines}
+        try:
+            fix = ask(
+                self.ctx,
+                "writer_fix_line",
+                LineFix,
+                check=lambda r: _line_problems(
+                    r.text, r.emotion, others, action, beat, names, lang
+                ),
+                max_tokens=150,
+                seed_offset=seed,
+                scene=_text(action, lines),
+                number=n + 1,
+                speaker=lines[n].speaker,
+                problem=problem,
+                turn=beat.turn or "(none)",
+                **self.shared,
+            )
+        except ModelBehaviorError as exc:
+            # No good line came back: the line goes. A line against the plan is better
+            # cut than kept; a scene left thin is grown after the fixes.
+            fix = LineFix(text="", emotion="calm")
+            self.ctx.emit("tool_call", tool="mend:cut_line", args={"line": n + 1}, seconds=0,
+                          result=str(exc)[:300])  # fmt: skip
+        return LineDraft(speaker=lines[n].speaker, text=fix.text, emotion=fix.emotion)
+
+    def grow(
+        self, lines: list[LineDraft], action: str, count: int, problem: str, seed: int
+    ) -> list[LineDraft]:
+        """The scene's lines with up to `count` new ones after them (only good ones kept)."""
+        beat, names, lang = self.beat, self.names, self.lang
+        more = ask(
+            self.ctx,
+            "writer_more_lines",
+            counted(MoreLines, "lines", count, count + 1, spoken_by(tuple(beat.characters))),
+            check=lambda r: _more_problems(r.lines, lines, action, beat, names, lang),
+            keep_near_miss=True,
+            max_tokens=60 + 45 * count,
             seed_offset=seed,
             scene=_text(action, lines),
-            number=n + 1,
-            speaker=lines[n].speaker,
+            count=count,
             problem=problem,
+            beat=beat.beat,
             turn=beat.turn or "(none)",
-            **shared,
+            speakers=self.speakers,
+            **self.shared,
         )
-    except ModelBehaviorError as exc:
-        # No good line came back: the line goes. A line against the plan is better cut
-        # than kept; a scene left thin is grown after the fixes.
-        fix = LineFix(text="", emotion="calm")
-        ctx.emit("tool_call", tool="mend:cut_line", args={"line": n + 1}, seconds=0,
-                 result=str(exc)[:300])  # fmt: skip
-    return LineDraft(speaker=lines[n].speaker, text=fix.text, emotion=fix.emotion)
-
-
-def _grow(
-    ctx: AgentContext,
-    lines: list[LineDraft],
-    action: str,
-    count: int,
-    problem: str,
-    seed: int,
-    beat: SceneBeat,
-    names: Names,
-    lang: str,
-    shared: dict[str, Any],
-) -> list[LineDraft]:
-    """The scene's lines with up to `count` new ones after them (only the good ones kept)."""
-    more = ask(
-        ctx,
-        "writer_more_lines",
-        counted(MoreLines, "lines", count, count + 1, spoken_by(tuple(beat.characters))),
-        check=lambda r: _more_problems(r.lines, lines, action, beat, names, lang),
-        keep_near_miss=True,
-        max_tokens=60 + 45 * count,
-        seed_offset=seed,
-        scene=_text(action, lines),
-        count=count,
-        problem=problem,
-        beat=beat.beat,
-        turn=beat.turn or "(none)",
-        **shared,
-    )
-    # a near miss keeps only its good lines: no one absent, no repeats, no narration
-    had = list(lines)
-    for ln in more.lines:
-        if not _more_problems([ln], had, action, beat, names, lang):
-            had.append(ln)
-    return had
+        # a near miss keeps only its good lines: no one absent, no repeats, no narration
+        had = list(lines)
+        for ln in more.lines:
+            if not _more_problems([ln], had, action, beat, names, lang):
+                had.append(ln)
+        return had
 
 
 def _text(action: str, lines: list[LineDraft]) -> str:
